@@ -1,0 +1,220 @@
+"""compose(Program, Draft) → Book: the application in binding order, as plain blocks."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from desktop_app.book.model import (
+    AttachmentList, AttachmentPage, Book, Column, Cover, Heading, Letter, Panel, Paragraph,
+    Section, Table, Title,
+)
+from desktop_app.core.cleaning import paragraphs, xml_safe
+from desktop_app.core.dates import date_cn
+from desktop_app.core.draft import Draft
+from desktop_app.core.figures import format_number
+from desktop_app.core.numbering import number_rank, numbered
+from desktop_app.core.program import OutlineNode, Program
+from desktop_app.core.textrender import render
+
+#: A numbered line this short and without closing punctuation is a sub-heading,
+#: not a run-in paragraph such as "1.加快存量专利转化。支持……".
+_SUBHEADING_MAX = 30
+_CLOSING = re.compile(r"[。；;：:，,]$")
+
+
+def context(program: Program, draft: Draft) -> dict[str, Any]:
+    """The fields the program's fixed-text templates may use."""
+    a = draft.applicant
+    return {
+        "city": a.get("city", ""),
+        "organization": a.get("organization", ""),
+        "contact": a.get("contact", ""),
+        "phone": a.get("phone", ""),
+        "year": draft.year,
+        "period_start": draft.plan_years[0],
+        "period_end": draft.plan_years[-1],
+        "program_name": program.name,
+        "date_cn": date_cn(draft.letter_date),
+    }
+
+
+def _text_blocks(text: str, level: int) -> list:
+    """Prose → paragraphs, with short numbered lines promoted to sub-headings."""
+    blocks: list = []
+    for line in paragraphs(text):
+        rank = number_rank(line)
+        if rank and len(line) <= _SUBHEADING_MAX and not _CLOSING.search(line):
+            blocks.append(Heading(line, rank, level))
+        else:
+            blocks.append(Paragraph(line))
+    return blocks
+
+
+def _departments(lead: str, partners: list[str]) -> str:
+    parts = []
+    if lead.strip():
+        parts.append(f"牵头部门：{lead.strip()}")
+    partners = [p.strip() for p in partners if p.strip()]
+    if partners:
+        parts.append(f"配合部门：{'、'.join(partners)}")
+    return f"〔{'；'.join(parts)}〕" if parts else ""
+
+
+def _problems(part: dict, level: int) -> list:
+    blocks = _text_blocks(part.get("text", ""), level)
+    for n, item in enumerate(part.get("items", []), 1):
+        problem = " ".join(paragraphs(item.get("problem", "")))
+        answer = " ".join(paragraphs(item.get("countermeasure", "")))
+        if problem:
+            blocks.append(Paragraph(numbered(4, n, problem)))
+        if answer:
+            blocks.append(Paragraph(f"对策：{answer}"))
+    return blocks
+
+
+def indicator_table(program: Program, draft: Draft) -> Table:
+    """绩效目标指标表: baseline year, one column per plan year, the guide's requirement."""
+    years = draft.plan_years
+    part = draft.part(program.part_of_kind("targets").id)
+    rows = []
+    for n, ind in enumerate(part.get("indicators", []), 1):
+        guide = program.indicator(ind.get("key"))
+        targets = list(ind.get("targets", [])) + [None] * len(years)
+        rows.append(
+            (str(n), ind.get("name", ""), ind.get("unit", ""), format_number(ind.get("baseline")),
+             *(format_number(t) for t in targets[: len(years)]),
+             guide.threshold.text if guide else "")
+        )
+    # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.
+    year_w = 17.0 if len(years) <= 3 else 13.0
+    columns = (
+        Column("序号", 9, "center"), Column("指标名称", 156 - 9 - 11 - 20 - 24 - year_w * len(years), "left"),
+        Column("单位", 11, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
+        *(Column(f"{y}年", year_w, "right") for y in years),
+        Column("指南要求", 24, "center"),
+    )
+    return Table(program.book.get("indicator_table_title", "绩效目标指标表"), columns, tuple(rows), "targets")
+
+
+def schedule_table(program: Program, draft: Draft) -> Table:
+    """进度安排表, rows in year order (stable within a year, as the officer entered them)."""
+    part = draft.part(program.part_of_kind("schedule").id)
+    rows = sorted(part.get("rows", []), key=lambda r: (r.get("year") or 9999))
+    body = []
+    for row in rows:
+        task = program.task(row.get("task", ""))
+        body.append((
+            f"{row['year']}年" if row.get("year") else "",
+            task.title if task else row.get("task", ""),
+            row.get("progress", ""),
+            row.get("lead", ""),
+            "、".join(row.get("partners", [])),
+        ))
+    columns = (
+        Column("年度", 16, "center"), Column("主要任务", 32), Column("进度安排", 58),
+        Column("牵头部门", 25), Column("配合部门", 25),
+    )
+    return Table(program.book.get("schedule_table_title", "进度安排表"), columns, tuple(body), "schedule")
+
+
+def _measures(program: Program, part: dict, level: int) -> list:
+    blocks = _text_blocks(part.get("text", ""), level)
+    for n, measure in enumerate(part.get("tasks", []), 1):
+        task = program.task(measure.get("task", ""))
+        title = (measure.get("title") or (task.title if task else "")).strip()
+        blocks.append(Heading(numbered(2, n, title), 2, level, anchor=f"task:{measure.get('task')}"))
+        blocks.extend(_text_blocks(measure.get("text", ""), level + 1))
+        note = _departments(measure.get("lead", ""), measure.get("partners", []))
+        if note:
+            blocks.append(Paragraph(note, "note"))
+        for project in measure.get("projects", []):
+            items = tuple(i.strip() for i in project.get("items", []) if i.strip())
+            blocks.append(Panel(project.get("title", "").strip(), items))
+    return blocks
+
+
+def _part_blocks(program: Program, draft: Draft, node: OutlineNode, level: int) -> list:
+    part = draft.part(node.id)
+    if node.kind == "prose":
+        return _text_blocks(part.get("text", ""), level + 1)
+    if node.kind == "problems":
+        return _problems(part, level + 1)
+    if node.kind == "targets":
+        return _text_blocks(part.get("text", ""), level + 1) + [indicator_table(program, draft)]
+    if node.kind == "measures":
+        return _measures(program, part, level + 1)
+    if node.kind == "schedule":
+        return _text_blocks(part.get("text", ""), level + 1) + [schedule_table(program, draft)]
+    return []
+
+
+def _outline_blocks(program: Program, draft: Draft) -> list:
+    blocks: list = []
+
+    def visit(nodes, level):
+        for node in nodes:
+            rank = number_rank(node.heading) or min(level, 4)
+            blocks.append(Heading(node.heading, rank, level, anchor=node.id))
+            if node.kind != "group":
+                blocks.extend(_part_blocks(program, draft, node, level))
+            visit(node.children, level + 1)
+
+    visit(program.outline, 1)
+    return blocks
+
+
+def compose(program: Program, draft: Draft) -> Book:
+    """The book in the program's binding order: cover, letter, plan, attachments."""
+    ctx = context(program, draft)
+    cover_cfg = program.book.get("cover", {})
+    plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
+    book = Book(title=plan_title)
+    attachments = [a for a in draft.attachments if a.get("title", "").strip()]
+    for kind in program.book.get("binding_order", ["cover", "letter", "plan", "attachments"]):
+        if kind == "cover":
+            cover = Cover(
+                program_line=render(cover_cfg.get("program_line", "{{ program_name }}"), ctx, "cover.program_line"),
+                title=render(cover_cfg.get("title", plan_title), ctx, "cover.title"),
+                fields=tuple(
+                    (label, render(value, ctx, f"cover.{label}")) for label, value in cover_cfg.get("fields", [])
+                ),
+                mark="示例草稿 · 仅供参考" if draft.is_sample else "",
+            )
+            book.sections.append(Section("cover", "封面", [cover], numbered=False))
+        elif kind == "letter":
+            letter = program.letter
+            block = Letter(
+                title=letter.title,
+                paragraphs=tuple(render(p, ctx, "letter") for p in letter.paragraphs),
+                signer=render(letter.signer, ctx, "letter.signer"),
+                seal=letter.seal,
+                date=ctx["date_cn"],
+            )
+            book.sections.append(Section("letter", letter.title, [block], numbered=False))
+        elif kind == "plan":
+            blocks: list = [Title(plan_title), *_outline_blocks(program, draft)]
+            if attachments:
+                blocks.append(AttachmentList(tuple(a["title"].strip() for a in attachments)))
+            book.sections.append(Section("plan", plan_title, blocks, restart_numbering=True))
+        elif kind == "attachments" and attachments:
+            pages = [AttachmentPage(n, a["title"].strip()) for n, a in enumerate(attachments, 1)]
+            book.sections.append(Section("attachments", "附件材料", pages))
+    return _xml_safe_book(book)
+
+
+def _xml_safe_book(book: Book) -> Book:
+    """Strings reach Word only through here, so no pasted control character breaks the export."""
+    import dataclasses
+
+    def clean(value):
+        if isinstance(value, str):
+            return xml_safe(value)
+        if isinstance(value, tuple):
+            return tuple(clean(v) for v in value)
+        if dataclasses.is_dataclass(value):
+            return dataclasses.replace(value, **{f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)})
+        return value
+
+    for section in book.sections:
+        section.blocks = [clean(b) for b in section.blocks]
+    return book

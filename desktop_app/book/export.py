@@ -1,0 +1,32 @@
+"""One call from a draft to a book on disk: compose, write .docx, optionally PDF."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop_app.book.compose import compose
+from desktop_app.book.docx_writer import write_docx
+from desktop_app.book.layout import Layout
+from desktop_app.core.draft import Draft
+from desktop_app.core.program import get_program
+
+
+class ExportError(RuntimeError):
+    """The book could not be written; the message says why in Chinese and what to do."""
+
+
+def export_docx(draft: Draft, target: str | os.PathLike, layout: Layout | None = None) -> Path:
+    """Write the draft's book to `target` (.docx), replacing it atomically."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise ExportError(f"保存位置 {target.parent} 不存在，请选择一个已有的文件夹。")
+    program = get_program(draft.program_id)
+    book = compose(program, draft)
+    try:
+        return write_docx(book, target, layout)
+    except PermissionError as exc:
+        raise ExportError(
+            f"无法写入 {target}：文件可能正在 Word/WPS 中打开，或文件夹不可写。请关闭该文件或另选位置后重试；原文件未被改动。"
+        ) from exc
+    except OSError as exc:
+        raise ExportError(f"无法写入 {target}：{exc.strerror or exc}。原文件未被改动。") from exc

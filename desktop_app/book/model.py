@@ -1,0 +1,128 @@
+"""Book: the one intermediate model of the printed application.
+
+compose() builds it from a Program and a Draft; the .docx writer and the in-app
+preview both read it, so what the officer previews is what prints. Blocks are
+plain data with no knowledge of Word.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Title:
+    """A document title (2号小标宋, centred)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading. `rank` is the numbering form (1 一、 · 2 （一） · 3 1. · 4 （1））
+    and picks the font; `level` is the depth in the outline (1 = top) for the TOC."""
+
+    text: str
+    rank: int
+    level: int
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text. role: body (indented 2 chars) · note (〔牵头…〕) · plain (no indent) ·
+    center · right."""
+
+    text: str
+    role: str = "body"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width_mm: float
+    align: str = "left"  # left | center | right (numbers)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A real table; the header row repeats on every printed page."""
+
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """专栏: a boxed list of key projects under a measure."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The book's cover: program line, title, the applicant's fields, a sample mark."""
+
+    program_line: str
+    title: str
+    fields: tuple[tuple[str, str], ...]
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """信用承诺书: fixed paragraphs, signing body, seal mark and date."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    signer: str
+    seal: str
+    date: str
+
+
+@dataclass(frozen=True)
+class AttachmentList:
+    """附件：1.×××  2.×××  — one line below the body, wrapped lines aligned."""
+
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AttachmentPage:
+    """The first page of one attachment: 附件N flush left, its title centred on line 3."""
+
+    number: int
+    title: str
+
+
+Block = Union[Title, Heading, Paragraph, Table, Panel, Cover, Letter, AttachmentList, AttachmentPage]
+
+
+@dataclass
+class Section:
+    """One bound part of the book; each starts on a right-hand page.
+    kind: cover | letter | plan | attachments."""
+
+    kind: str
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    numbered: bool = True
+    restart_numbering: bool = False
+
+
+@dataclass
+class Book:
+    """The whole application in binding order."""
+
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+    def blocks(self):
+        for section in self.sections:
+            yield from section.blocks
+
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks() if isinstance(b, Heading)]

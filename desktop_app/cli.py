@@ -1,0 +1,117 @@
+"""Command line over the same core the wizard uses, for batch work, tests and support."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__
+
+
+def _store(args):
+    from desktop_app import paths
+    from desktop_app.core.store import DraftStore
+
+    return DraftStore(Path(args.db) if args.db else paths.default_db_path())
+
+
+def cmd_export(args) -> int:
+    from desktop_app.book.export import export_docx
+    from desktop_app.core.exchange import read_draft_file
+
+    if args.json:
+        draft = read_draft_file(args.json)
+    elif args.draft:
+        draft = _store(args).load(args.draft)
+    else:
+        raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+    out = export_docx(draft, args.out)
+    print(f"已导出：{out}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from desktop_app.core.exchange import read_draft_file
+
+    draft = read_draft_file(args.file)
+    store = _store(args)
+    if store.exists(draft.id) and not args.replace:
+        print(f"库中已有编号为 {draft.id} 的草稿；如要覆盖，请加 --replace", file=sys.stderr)
+        return 1
+    store.save(draft)
+    print(f"已导入：{draft.title}（编号 {draft.id}）")
+    return 0
+
+
+def cmd_dump(args) -> int:
+    from desktop_app.core.exchange import write_draft_file
+
+    store = _store(args)
+    try:
+        draft = store.load(args.draft_id)
+    except KeyError:
+        print(f"库中没有编号为 {args.draft_id} 的草稿（用 list 查看）", file=sys.stderr)
+        return 1
+    write_draft_file(draft, args.out)
+    print(f"已保存：{args.out}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    for row in _store(args).list():
+        print(f"{row.id}\t{row.updated}\t{row.title}")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from desktop_app.ui.app import run
+
+    return run(db_path=Path(args.db) if args.db else None, open_sample=args.sample)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--db", help="草稿库文件（默认在用户数据文件夹）")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("gui", help="打开程序窗口（默认）")
+    p.add_argument("--sample", action="store_true", help="打开示例草稿")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("export", help="导出 Word 申报书")
+    p.add_argument("--json", help="草稿文件 (.json)")
+    p.add_argument("--draft", help="库中的草稿编号")
+    p.add_argument("--out", required=True, help="输出的 .docx 文件")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="把草稿文件导入草稿库")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="覆盖同编号的草稿")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("dump-json", help="把库中的草稿存为 .json 文件")
+    p.add_argument("draft_id")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("list", help="列出库中的草稿")
+    p.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from desktop_app.book.export import ExportError
+    from desktop_app.core.exchange import DraftFormatError
+    from desktop_app.core.program import ProgramError
+    from desktop_app.core.store import StoreError
+    from desktop_app.core.textrender import TemplateTextError
+
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        args = build_parser().parse_args(["gui", *(argv or sys.argv[1:])])
+    try:
+        return args.func(args)
+    except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2

@@ -1,0 +1,158 @@
+"""Draft: one city's application for one program and year.
+
+A Draft wraps the plain JSON document described in docs/draft-format.md. Keeping
+the document itself as the model means the store, the exchange file and the
+editors all see the same data, and a round trip cannot lose a field.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from typing import Any
+
+from desktop_app.core.program import Program
+
+FORMAT_NAME = "patent-conversion-draft"
+FORMAT_VERSION = 1
+
+
+class Draft:
+    """An application draft; `data` is the JSON document (mutated in place by editors)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    # identity -----------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def program_id(self) -> str:
+        return self.data["program_id"]
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.data.get("is_sample", False))
+
+    @property
+    def parent_id(self) -> str | None:
+        return self.data.get("parent_id")
+
+    # applicant and years --------------------------------------------------
+    @property
+    def applicant(self) -> dict[str, str]:
+        return self.data.setdefault("applicant", {"organization": "", "city": ""})
+
+    @property
+    def city(self) -> str:
+        return self.applicant.get("city", "")
+
+    @property
+    def organization(self) -> str:
+        return self.applicant.get("organization", "")
+
+    @property
+    def year(self) -> int:
+        return int(self.data["year"])
+
+    @property
+    def plan_years(self) -> list[int]:
+        """Each year of the plan period: [2021, 2022, 2023]."""
+        period = self.data["period"]
+        return list(range(int(period["start"]), int(period["end"]) + 1))
+
+    @property
+    def title(self) -> str:
+        """How the draft is named in lists: 【示例】扬州市 2021 专利转化重点城市建设方案."""
+        mark = "【示例】" if self.is_sample else ""
+        return f"{mark}{self.city or '（未填城市）'} {self.year}年度申报"
+
+    # parts ----------------------------------------------------------------
+    def part(self, part_id: str) -> dict[str, Any]:
+        """The content of one outline part, created empty on first use."""
+        return self.data.setdefault("parts", {}).setdefault(part_id, {})
+
+    def text(self, part_id: str) -> str:
+        return self.data.get("parts", {}).get(part_id, {}).get("text", "")
+
+    def set_text(self, part_id: str, text: str) -> None:
+        self.part(part_id)["text"] = text
+
+    @property
+    def letter_date(self) -> str:
+        return self.data.setdefault("letter", {}).get("date", "")
+
+    @property
+    def departments(self) -> list[str]:
+        return self.data.setdefault("departments", [])
+
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        return self.data.setdefault("attachments", [])
+
+    def copy(self) -> "Draft":
+        return Draft(copy.deepcopy(self.data))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Draft) and other.data == self.data
+
+    def __repr__(self) -> str:
+        return f"Draft({self.id!r}, {self.title!r})"
+
+
+def new_draft(
+    program: Program,
+    *,
+    organization: str,
+    city: str,
+    year: int | None = None,
+    contact: str = "",
+    phone: str = "",
+) -> Draft:
+    """A fresh draft for `program`, with the guide's indicators and tasks laid out to fill in."""
+    year = year or program.year
+    data: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "id": uuid.uuid4().hex,
+        "program_id": program.id,
+        "is_sample": False,
+        "parent_id": None,
+        "applicant": {"organization": organization, "city": city, "contact": contact, "phone": phone},
+        "year": year,
+        "period": {"start": year, "end": year + program.period_years - 1},
+        "parts": {},
+        "letter": {"date": dt.date(year, 3, 1).isoformat()},
+        "departments": [],
+        "attachments": [],
+    }
+    draft = Draft(data)
+    for node in program.parts():
+        part = draft.part(node.id)
+        part["text"] = ""
+        if node.kind == "problems":
+            part["items"] = []
+        elif node.kind == "targets":
+            part["indicators"] = [
+                {
+                    "key": ind.key,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "baseline": None,
+                    "targets": [None] * program.period_years,
+                    "note": "",
+                }
+                for ind in program.indicators
+            ]
+        elif node.kind == "measures":
+            part["tasks"] = [
+                {"task": t.id, "title": t.title, "text": "", "lead": "", "partners": [], "projects": []}
+                for t in program.tasks
+            ]
+        elif node.kind == "schedule":
+            part["rows"] = []
+    return draft

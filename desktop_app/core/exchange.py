@@ -1,0 +1,175 @@
+"""The one-file draft format (.json): read with full validation, write atomically.
+
+A file that fails validation is refused whole with every problem listed in
+Chinese, naming the field by its label ("方案各部分 › 建设目标 › 绩效目标指标 第2行 › 基期值").
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from desktop_app import paths
+from desktop_app.core.draft import FORMAT_NAME, FORMAT_VERSION, Draft
+
+#: Refuse files larger than this before parsing: a real draft is well under 1 MB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class DraftFormatError(ValueError):
+    """A draft file is not acceptable; `problems` lists each reason in Chinese."""
+
+    def __init__(self, problems: list[str], source: str = ""):
+        self.problems = problems
+        self.source = source
+        head = f"草稿文件 {source} 无法导入" if source else "草稿文件无法导入"
+        super().__init__(head + "：\n" + "\n".join(f"· {p}" for p in problems))
+
+
+@lru_cache(maxsize=1)
+def draft_schema() -> dict[str, Any]:
+    return json.loads(paths.resource("schema", "draft.schema.json").read_text(encoding="utf-8"))
+
+
+_TYPE_NAMES = {
+    "string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否",
+    "object": "一组字段", "array": "列表", "null": "空",
+}
+
+
+def _field_label(error: jsonschema.ValidationError) -> str:
+    """A readable path: titles from the schema where known, row numbers 1-based."""
+    schema = draft_schema()
+    labels: list[str] = []
+    node: Any = schema
+    for step in error.absolute_path:
+        if isinstance(step, int):
+            labels.append(f"第{step + 1}行")
+            node = node.get("items", {}) if isinstance(node, dict) else {}
+        else:
+            props = node.get("properties", {}) if isinstance(node, dict) else {}
+            if step in props:
+                node = props[step]
+            elif isinstance(node, dict) and isinstance(node.get("additionalProperties"), dict):
+                node = node["additionalProperties"]
+            else:
+                node = {}
+            if isinstance(node, dict) and "$ref" in node:
+                node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]] | {
+                    k: v for k, v in node.items() if k != "$ref"
+                }
+            title = node.get("title") if isinstance(node, dict) else None
+            labels.append(f"{title}（{step}）" if title else str(step))
+    return " › ".join(labels) or "文件整体"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = _field_label(error)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where}：缺少必填字段“{missing}”，请补上"
+    if v == "type":
+        want = error.validator_value
+        want = [want] if isinstance(want, str) else want
+        names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
+        return f"{where}：应为{names}，现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}"
+    if v == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        extra = "、".join(f"“{k}”" for k in error.instance if k not in known)
+        return f"{where}：有本程序不认识的字段 {extra}，请删除或检查拼写"
+    if v in ("minimum", "maximum"):
+        return f"{where}：数值 {error.instance} 超出允许范围"
+    if v == "pattern":
+        return f"{where}：格式不对（{error.instance!r}），日期请写成 2021-03-01"
+    if v == "const":
+        return f"{where}：应为 {error.validator_value!r}，这不是本程序的草稿文件"
+    if v in ("maxLength", "maxItems"):
+        return f"{where}：内容过长"
+    return f"{where}：{error.message}"
+
+
+def validate_document(data: Any) -> list[str]:
+    """Every problem with a draft document, in Chinese; empty when it is acceptable."""
+    if not isinstance(data, dict):
+        return ["文件内容不是一个草稿（应为 JSON 对象）"]
+    if data.get("format") == FORMAT_NAME and isinstance(data.get("format_version"), int):
+        if data["format_version"] > FORMAT_VERSION:
+            return [f"文件格式版本 {data['format_version']} 比本程序支持的 {FORMAT_VERSION} 新，请先升级程序"]
+    validator = jsonschema.Draft202012Validator(draft_schema())
+    problems = [_describe(e) for e in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))]
+    if not problems:
+        start, end = data["period"]["start"], data["period"]["end"]
+        if end < start:
+            problems.append(f"建设期：结束年 {end} 早于起始年 {start}")
+        if not data["applicant"]["city"].strip():
+            problems.append("申报单位信息 › 所在城市：不能为空")
+    return problems
+
+
+def draft_from_json_text(text: str, source: str = "") -> Draft:
+    """Parse and validate; raise DraftFormatError listing every problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DraftFormatError([f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"], source) from exc
+    except RecursionError as exc:
+        raise DraftFormatError(["嵌套层次过深，不是本程序的草稿文件"], source) from exc
+    problems = validate_document(data)
+    if problems:
+        raise DraftFormatError(problems, source)
+    return Draft(data)
+
+
+def read_draft_file(path: str | os.PathLike) -> Draft:
+    """Read a .json draft file; a clear DraftFormatError for anything unacceptable."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DraftFormatError([f"文件过大（{size // 1024 // 1024} MB），草稿文件一般小于 1 MB"], str(path))
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DraftFormatError(["文件不存在，请检查路径"], str(path)) from exc
+    except OSError as exc:
+        raise DraftFormatError([f"无法读取文件：{exc.strerror or exc}"], str(path)) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DraftFormatError(["文件不是 UTF-8 编码的文本，不是本程序导出的草稿"], str(path)) from exc
+    return draft_from_json_text(text, str(path))
+
+
+def draft_to_json_text(draft: Draft) -> str:
+    return json.dumps(draft.data, ensure_ascii=False, indent=2)
+
+
+def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
+    """Write beside the target, then replace it: a failure leaves the old file intact."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_draft_file(draft: Draft, path: str | os.PathLike) -> None:
+    """Save a draft as a .json file (validated first, so we never write a file we would refuse)."""
+    problems = validate_document(draft.data)
+    if problems:
+        raise DraftFormatError(problems, str(path))
+    atomic_write_bytes(path, draft_to_json_text(draft).encode("utf-8"))

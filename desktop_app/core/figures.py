@@ -1,0 +1,37 @@
+"""Figures typed by officers: 1,234 · ２０％ · 18.6 — parsed to numbers, printed back plainly."""
+from __future__ import annotations
+
+import math
+import unicodedata
+
+
+class FigureError(ValueError):
+    """Text that is not a usable number; the message says what to type instead."""
+
+
+def parse_number(text: str) -> float | None:
+    """'' → None; '1,234' → 1234; '２０％' → 20; raises FigureError with a Chinese hint."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    if not raw:
+        return None
+    cleaned = raw.replace(",", "").replace(" ", "").rstrip("%")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise FigureError(f"“{text}”不是数字，请填写如 120、18.6 或 20%") from None
+    if not math.isfinite(value):
+        raise FigureError(f"“{text}”不是有限的数字，请填写实际数值")
+    if abs(value) >= 1e12:
+        raise FigureError(f"“{text}”过大，请检查单位（如改用万元、亿元）")
+    return int(value) if value.is_integer() else value
+
+
+def format_number(value: float | int | None) -> str:
+    """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,47 @@
+"""The one jinja2 environment for the book's fixed text.
+
+Sandboxed, because program folders are data a user may receive from elsewhere;
+StrictUndefined, because a missing value must stop the export with a message
+rather than print the word "None" into a sealed book.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Mapping
+
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+class TemplateTextError(ValueError):
+    """A program's fixed text could not be rendered; the message is for the user."""
+
+
+@lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """The shared sandboxed environment (no autoescape: output is plain text)."""
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
+
+
+@lru_cache(maxsize=512)
+def _compile(source: str):
+    return environment().from_string(source)
+
+
+def render(source: str, context: Mapping[str, Any], where: str = "") -> str:
+    """Render one template string; raise TemplateTextError naming `where`."""
+    try:
+        return _compile(source).render(**context)
+    except UndefinedError as exc:
+        raise TemplateTextError(f"模板“{where}”引用了不存在的字段：{exc.message}") from exc
+    except TemplateError as exc:
+        raise TemplateTextError(f"模板“{where}”有误：{exc}") from exc
+
+
+def undeclared_fields(source: str) -> set[str]:
+    """Names a template reads from its context (for checking program data)."""
+    from jinja2 import meta
+
+    return meta.find_undeclared_variables(environment().parse(source))
