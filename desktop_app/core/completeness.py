@@ -1,0 +1,118 @@
+"""How far each part of a draft is filled in: drives the wizard's page marks and
+the list of gaps shown before export. (The guide's rules proper are checked
+elsewhere; this only answers "is anything missing?".)"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from desktop_app.core.dates import parse_iso
+from desktop_app.core.draft import Draft
+from desktop_app.core.program import OutlineNode, Program
+
+EMPTY, PARTIAL, COMPLETE = "empty", "partial", "complete"
+_WS = re.compile(r"\s+")
+
+
+def char_count(text: str) -> int:
+    """字数 as officers count it: every character but white space."""
+    return len(_WS.sub("", text or ""))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something missing: which page/field, and what to do about it."""
+
+    page: str
+    field: str
+    message: str
+
+
+def _prose_gaps(node: OutlineNode, part: dict) -> list[Gap]:
+    n = char_count(part.get("text", ""))
+    if n == 0:
+        return [Gap(node.id, "text", f"“{node.heading}”还没有填写正文")]
+    if node.length and n < node.length[0]:
+        return [Gap(node.id, "text", f"“{node.heading}”正文 {n} 字，建议不少于 {node.length[0]} 字")]
+    return []
+
+
+def part_gaps(program: Program, draft: Draft, node: OutlineNode) -> list[Gap]:
+    """What is missing from one outline part."""
+    part = draft.part(node.id)
+    gaps: list[Gap] = []
+    if node.kind == "prose":
+        return _prose_gaps(node, part)
+    if node.kind == "problems":
+        gaps += [g for g in _prose_gaps(node, part) if char_count(part.get("text", "")) == 0 and not part.get("items")]
+        items = part.get("items", [])
+        if not items:
+            gaps.append(Gap(node.id, "items", f"“{node.heading}”还没有列出问题及对策"))
+        for n, item in enumerate(items, 1):
+            if not item.get("problem", "").strip() or not item.get("countermeasure", "").strip():
+                gaps.append(Gap(node.id, f"items.{n - 1}", f"“{node.heading}”第{n}条问题或对策未填写完整"))
+        return gaps
+    if node.kind == "targets":
+        if char_count(part.get("text", "")) == 0:
+            gaps.append(Gap(node.id, "text", f"“{node.heading}”还没有填写正文"))
+        for n, ind in enumerate(part.get("indicators", []), 1):
+            targets = ind.get("targets", [])
+            if ind.get("baseline") is None or len(targets) < len(draft.plan_years) or any(t is None for t in targets):
+                gaps.append(Gap(node.id, f"indicators.{n - 1}", f"指标“{ind.get('name', '')}”的基期值或各年目标值未填写完整"))
+        return gaps
+    if node.kind == "measures":
+        for n, m in enumerate(part.get("tasks", []), 1):
+            task = program.task(m.get("task", ""))
+            name = m.get("title") or (task.title if task else m.get("task", ""))
+            if char_count(m.get("text", "")) == 0:
+                gaps.append(Gap(node.id, f"tasks.{n - 1}.text", f"建设举措“{name}”还没有填写具体举措"))
+            if not m.get("lead", "").strip():
+                gaps.append(Gap(node.id, f"tasks.{n - 1}.lead", f"建设举措“{name}”还没有填写牵头部门"))
+        return gaps
+    if node.kind == "schedule":
+        rows = part.get("rows", [])
+        if not rows:
+            return [Gap(node.id, "rows", "进度安排还没有任何条目")]
+        years = {r.get("year") for r in rows}
+        for y in draft.plan_years:
+            if y not in years:
+                gaps.append(Gap(node.id, "rows", f"进度安排缺少 {y} 年的工作"))
+        return gaps
+    return gaps
+
+
+def basic_gaps(draft: Draft) -> list[Gap]:
+    labels = {"organization": "申报单位", "city": "所在城市", "contact": "联系人", "phone": "联系电话"}
+    return [Gap("basic", k, f"基本信息“{v}”未填写") for k, v in labels.items() if not draft.applicant.get(k, "").strip()]
+
+
+def letter_gaps(draft: Draft) -> list[Gap]:
+    if parse_iso(draft.letter_date) is None:
+        return [Gap("letter", "date", "信用承诺书落款日期不是有效日期")]
+    return []
+
+
+def all_gaps(program: Program, draft: Draft) -> list[Gap]:
+    """Every gap in page order: basic info, the outline parts, the letter."""
+    gaps = basic_gaps(draft)
+    for node in program.parts():
+        gaps += part_gaps(program, draft, node)
+    return gaps + letter_gaps(draft)
+
+
+def page_state(gaps: list[Gap], has_content: bool) -> str:
+    if not gaps:
+        return COMPLETE
+    return PARTIAL if has_content else EMPTY
+
+
+def part_has_content(draft: Draft, node: OutlineNode) -> bool:
+    part = draft.part(node.id)
+    if char_count(part.get("text", "")):
+        return True
+    if part.get("items") or part.get("rows"):
+        return True
+    if any(i.get("baseline") is not None or any(t is not None for t in i.get("targets", []))
+           for i in part.get("indicators", [])):
+        return True
+    return any(char_count(m.get("text", "")) or m.get("lead") for m in part.get("tasks", []))

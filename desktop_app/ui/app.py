@@ -1,0 +1,58 @@
+"""Start the desktop program: Qt application, store, main window."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__, paths
+
+
+def _pick_font(app) -> None:
+    """Use a CJK UI font when the platform default lacks one (bare Linux)."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    families = set(QFontDatabase.families())
+    for name in ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+                 "WenQuanYi Micro Hei", "PingFang SC"):
+        if name in families:
+            font = QFont(name)
+            font.setPointSize(10)
+            app.setFont(font)
+            return
+
+
+def create_window(db_path: Path | None = None):
+    """The main window over the store at db_path (default: the user-data folder)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.core.store import DraftStore, StoreError
+    from desktop_app.ui.main_window import MainWindow
+
+    try:
+        store = DraftStore(db_path or paths.default_db_path())
+    except StoreError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return None
+    return MainWindow(store)
+
+
+def run(db_path: Path | None = None, open_sample: bool = False) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    _pick_font(app)
+    window = create_window(db_path)
+    if window is None:
+        return 1
+    if open_sample:
+        window.open_sample()
+    else:
+        window.reopen_last()
+    window.show()
+    return app.exec()
+
+
+def main() -> int:
+    return run()

@@ -1,0 +1,158 @@
+"""MainWindow: the draft list and, once a draft is open, its wizard."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+
+from desktop_app import APP_NAME, __version__, paths
+from desktop_app.core.draft import new_draft
+from desktop_app.core.exchange import DraftFormatError, read_draft_file
+from desktop_app.core.program import ProgramError, available_programs, get_program
+from desktop_app.core.store import DraftStore, StoreError
+from desktop_app.ui.draft_list import DraftListPage
+from desktop_app.ui.new_draft_dialog import NewDraftDialog
+from desktop_app.ui.session import DraftSession
+from desktop_app.ui.wizard import PlanWizard
+
+SAMPLE_FILE = "yangzhou_2021_sample.json"
+LAST_OPEN = "last_open_draft"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: DraftStore, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.session: DraftSession | None = None
+        self.wizard: PlanWizard | None = None
+        self.setWindowTitle(APP_NAME)
+        self.resize(1180, 780)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.list_page = DraftListPage()
+        self.stack.addWidget(self.list_page)
+        self.save_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.save_label)
+        self.list_page.new_requested.connect(self.new_draft)
+        self.list_page.open_requested.connect(self.open_draft)
+        self.list_page.sample_requested.connect(self.open_sample)
+        self.list_page.delete_requested.connect(self.delete_draft)
+        save = QAction("立即保存", self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save_now)
+        self.addAction(save)
+        self.refresh_list()
+
+    # draft list ------------------------------------------------------------------------
+    def refresh_list(self) -> None:
+        names = {}
+        try:
+            names = {p.id: p.name for p in available_programs()}
+        except ProgramError as exc:
+            self.statusBar().showMessage(str(exc))
+        self.list_page.show_drafts(self.store.list(), names)
+
+    def show_list(self) -> None:
+        self.close_draft()
+        self.refresh_list()
+        self.stack.setCurrentWidget(self.list_page)
+        self.setWindowTitle(APP_NAME)
+
+    def new_draft(self) -> None:
+        try:
+            programs = available_programs()
+        except ProgramError as exc:
+            QMessageBox.critical(self, APP_NAME, str(exc))
+            return
+        dialog = NewDraftDialog(programs, self)
+        if dialog.exec() != NewDraftDialog.DialogCode.Accepted:
+            return
+        draft = new_draft(dialog.selected_program(), **dialog.values())
+        self.store.save(draft)
+        self.open_draft(draft.id)
+
+    def open_sample(self) -> None:
+        """Open the bundled 示例 draft, importing it on first use."""
+        try:
+            sample = read_draft_file(paths.resource("samples", SAMPLE_FILE))
+        except DraftFormatError as exc:
+            QMessageBox.critical(self, APP_NAME, str(exc))
+            return
+        if not self.store.exists(sample.id):
+            self.store.save(sample)
+        self.open_draft(sample.id)
+
+    def delete_draft(self, draft_id: str) -> None:
+        title = self.store.load(draft_id).title
+        answer = QMessageBox.question(self, "删除草稿", f"确定删除“{title}”吗？删除后无法恢复。",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.store.delete(draft_id)
+            self.refresh_list()
+
+    # one open draft ---------------------------------------------------------------------
+    def open_draft(self, draft_id: str, page: str | None = None) -> bool:
+        self.close_draft()
+        try:
+            draft = self.store.load(draft_id)
+            program = get_program(draft.program_id)
+        except KeyError:
+            self.statusBar().showMessage("找不到该草稿，可能已被删除。", 5000)
+            return False
+        except ProgramError as exc:
+            QMessageBox.warning(self, APP_NAME, f"无法打开草稿：{exc}")
+            return False
+        self.session = DraftSession(self.store, program, draft, self)
+        self.session.saved.connect(lambda t: self.save_label.setText(f"已保存 {t}"))
+        self.session.save_failed.connect(self._on_save_failed)
+        self.wizard = PlanWizard(self.session)
+        self.wizard.finished.connect(lambda _r: self.show_list())
+        # Read before the wizard starts: showing its first page records that page.
+        target = page or self.store.last_page(draft_id)
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+        self.store.set_meta(LAST_OPEN, draft_id)
+        self.setWindowTitle(f"{draft.title} — {APP_NAME}")
+        self.save_label.setText("已保存")
+        if self.wizard.currentId() == -1:
+            self.wizard.restart()  # QWizard starts only when shown; jumping needs it started
+        if target:
+            self.wizard.go_to(target)
+        return True
+
+    def close_draft(self) -> None:
+        if self.session:
+            self.session.flush()
+            self.store.set_meta(LAST_OPEN, None)
+        if self.wizard:
+            self.stack.removeWidget(self.wizard)
+            self.wizard.deleteLater()
+        self.wizard = None
+        self.session = None
+
+    def reopen_last(self) -> bool:
+        """Bring back the draft that was open when the program was last closed."""
+        draft_id = self.store.get_meta(LAST_OPEN)
+        return bool(draft_id and self.store.exists(draft_id) and self.open_draft(draft_id))
+
+    def save_now(self) -> None:
+        if self.session:
+            self.session.dirty = True
+            self.session.flush()
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_label.setText("未保存！")
+        QMessageBox.warning(self, "保存失败", f"{message}\n\n当前内容仍在窗口中，修复问题后按 Ctrl+S 再次保存。")
+
+    def closeEvent(self, event) -> None:
+        if self.session:
+            if not self.session.flush():
+                answer = QMessageBox.question(
+                    self, APP_NAME, "最近的修改未能保存。仍要退出吗？",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                if answer != QMessageBox.StandardButton.Yes:
+                    event.ignore()
+                    return
+            # keep LAST_OPEN so the next start reopens this draft on this page
+        event.accept()

@@ -1,0 +1,500 @@
+"""Wizard pages, one per outline part kind. Each page edits the session's draft in
+place and calls session.touch(); it never saves by itself."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCompleter, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QWizardPage,
+)
+
+from desktop_app.core import completeness
+from desktop_app.core.draft import Draft
+from desktop_app.core.program import OutlineNode, Program
+from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
+from desktop_app.ui.session import DraftSession
+
+
+def guide_box(text: str, title: str = "指南要求") -> QLabel:
+    """What the guide asks for on this page, shown above the editor."""
+    label = QLabel(f"<b>{title}：</b>{text}")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFrameShape(QFrame.Shape.StyledPanel)
+    label.setStyleSheet("QLabel { background: #f3f6fb; padding: 8px; border: 1px solid #c9d6ea; }")
+    return label
+
+
+class DraftPage(QWizardPage):
+    """Base page: knows its key (saved as the last page), its session, and its gaps."""
+
+    key = ""
+
+    def __init__(self, session: DraftSession, title: str, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setTitle(title)
+
+    @property
+    def draft(self) -> Draft:
+        return self.session.draft
+
+    @property
+    def program(self) -> Program:
+        return self.session.program
+
+    def gaps(self) -> list[completeness.Gap]:
+        return []
+
+    def has_content(self) -> bool:
+        return True
+
+    def state(self) -> str:
+        return completeness.page_state(self.gaps(), self.has_content())
+
+    def focus_field(self, field: str) -> None:
+        """Give keyboard focus to the widget holding `field` (used by the gaps list)."""
+        self.focusNextChild()
+
+
+class BasicInfoPage(DraftPage):
+    key = "basic"
+
+    def __init__(self, session: DraftSession, parent=None):
+        super().__init__(session, "基本信息", parent)
+        p = self.program
+        layout = QVBoxLayout(self)
+        layout.addWidget(guide_box(f"{p.name}；申报主体：{p.applicant.get('kind', '')}", "申报项目"))
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        examples = {"organization": p.applicant.get("organization_example", ""),
+                    "city": p.applicant.get("city_example", ""), "contact": "", "phone": "0514-87000000"}
+        for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"),
+                           ("phone", "联系电话")):
+            edit = QLineEdit(self.draft.applicant.get(key, ""))
+            edit.setPlaceholderText(f"例如：{examples[key]}" if examples[key] else "")
+            edit.textChanged.connect(lambda text, k=key: self._set_applicant(k, text))
+            form.addRow(label, edit)
+            self.fields[key] = edit
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(self.draft.year)
+        self.year.valueChanged.connect(self._set_year)
+        form.addRow("申报年度", self.year)
+        self.period = QLabel()
+        form.addRow("建设期", self.period)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self._show_period()
+
+    def _set_applicant(self, key: str, text: str) -> None:
+        self.draft.applicant[key] = text.strip()
+        self.session.touch()
+
+    def _set_year(self, year: int) -> None:
+        span = len(self.draft.plan_years)
+        self.draft.data["year"] = year
+        self.draft.data["period"] = {"start": year, "end": year + span - 1}
+        self._show_period()
+        self.session.touch()
+
+    def _show_period(self) -> None:
+        years = self.draft.plan_years
+        self.period.setText(f"{years[0]}—{years[-1]}年（{len(years)}年）")
+
+    def gaps(self):
+        return completeness.basic_gaps(self.draft)
+
+    def has_content(self):
+        return any(self.draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
+
+    def focus_field(self, field: str) -> None:
+        self.fields.get(field, self.fields["organization"]).setFocus()
+
+
+class PartPage(DraftPage):
+    """A page for one outline part: the guide's prompt, then the kind's editors."""
+
+    def __init__(self, session: DraftSession, node: OutlineNode, parent=None):
+        super().__init__(session, node.heading, parent)
+        self.node = node
+        self.key = node.id
+        self.part = self.draft.part(node.id)
+        self.layout_ = QVBoxLayout(self)
+        if node.prompt:
+            self.layout_.addWidget(guide_box(node.prompt))
+        self.prose = ProseEditor(node.length)
+        self.prose.set_text(self.part.get("text", ""))
+        self.prose.changed.connect(self._set_text)
+
+    def _set_text(self, text: str) -> None:
+        self.part["text"] = text
+        self.session.touch()
+
+    def gaps(self):
+        return completeness.part_gaps(self.program, self.draft, self.node)
+
+    def has_content(self):
+        return completeness.part_has_content(self.draft, self.node)
+
+    def focus_field(self, field: str) -> None:
+        self.prose.edit.setFocus()
+
+
+class ProsePage(PartPage):
+    def __init__(self, session, node, parent=None):
+        super().__init__(session, node, parent)
+        self.layout_.addWidget(self.prose, 1)
+
+
+class ProblemsPage(PartPage):
+    def __init__(self, session, node, parent=None):
+        super().__init__(session, node, parent)
+        self.layout_.addWidget(QLabel("引言（可选）："))
+        self.prose.setMaximumHeight(130)
+        self.layout_.addWidget(self.prose)
+        self.layout_.addWidget(QLabel("问题及对策（每行一条）："))
+        self.table = RowTable(
+            [ColumnSpec("problem", "面临的问题", width=330), ColumnSpec("countermeasure", "对策", width=330)],
+            lambda: {"problem": "", "countermeasure": ""},
+        )
+        self.table.bind(self.part.setdefault("items", []))
+        self.table.changed.connect(self.session.touch)
+        self.layout_.addWidget(self.table, 1)
+
+    def focus_field(self, field):
+        if field.startswith("items"):
+            self.table.table.setFocus()
+        else:
+            super().focus_field(field)
+
+
+def _target_getter(i):
+    def getter(row):
+        targets = row.get("targets") or []
+        return targets[i] if i < len(targets) else None
+    return getter
+
+
+def _target_setter(i, span):
+    def setter(row, value):
+        targets = list(row.get("targets") or [])
+        targets += [None] * (span - len(targets))
+        targets[i] = value
+        row["targets"] = targets
+    return setter
+
+
+class TargetsPage(PartPage):
+    def __init__(self, session, node, parent=None):
+        super().__init__(session, node, parent)
+        self.prose.setMaximumHeight(170)
+        self.layout_.addWidget(self.prose)
+        years = self.draft.plan_years
+        program = self.program
+        columns = [
+            ColumnSpec("name", "指标名称", width=230),
+            ColumnSpec("unit", "单位", width=50),
+            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=95),
+            *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=80, getter=_target_getter(i),
+                         setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
+            ColumnSpec("guide", "指南要求", "readonly", width=110,
+                       getter=lambda row: (program.indicator(row.get("key")).threshold.text
+                                           if program.indicator(row.get("key")) else "")),
+            ColumnSpec("note", "说明", width=120),
+        ]
+        self.table = RowTable(
+            columns,
+            lambda: {"key": None, "name": "", "unit": "", "baseline": None, "targets": [None] * len(years), "note": ""},
+        )
+        self.table.bind(self.part.setdefault("indicators", []))
+        self.table.changed.connect(self.session.touch)
+        self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
+        self.layout_.addWidget(self.table, 1)
+
+    def focus_field(self, field):
+        if field.startswith("indicators"):
+            self.table.table.setFocus()
+            row = int(field.split(".")[1]) if "." in field else 0
+            self.table.table.setCurrentCell(row, 2)
+        else:
+            super().focus_field(field)
+
+
+class MeasuresPage(PartPage):
+    """三、建设举措: the guide's tasks on the left, the selected task's measures on the right."""
+
+    def __init__(self, session, node, parent=None):
+        super().__init__(session, node, parent)
+        self.layout_.addWidget(QLabel("总述（可选）："))
+        self.prose.length = None  # the part's length hint counts the seven measures, not this intro
+        self.prose.set_text(self.part.get("text", ""))
+        self.prose.setMaximumHeight(90)
+        self.layout_.addWidget(self.prose)
+        self.tasks = self.part.setdefault("tasks", [])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.task_list = QListWidget()
+        for m in self.tasks:
+            task = self.program.task(m.get("task", ""))
+            self.task_list.addItem(QListWidgetItem(m.get("title") or (task.title if task else m.get("task"))))
+        split.addWidget(self.task_list)
+        editor = QWidget()
+        form = QVBoxLayout(editor)
+        form.setContentsMargins(6, 0, 0, 0)
+        self.guide = QLabel()
+        self.guide.setWordWrap(True)
+        self.guide.setStyleSheet("QLabel { background: #f3f6fb; padding: 6px; border: 1px solid #c9d6ea; }")
+        form.addWidget(self.guide)
+        row = QFormLayout()
+        self.title_edit = QLineEdit()
+        row.addRow("举措标题", self.title_edit)
+        self.lead = QLineEdit()
+        self.lead.setPlaceholderText("例如：市市场监管局（知识产权局）")
+        self.partners = QLineEdit()
+        self.partners.setPlaceholderText("多个部门用“、”分隔")
+        completer = QCompleter(self.draft.departments, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.lead.setCompleter(completer)
+        row.addRow("牵头部门", self.lead)
+        row.addRow("配合部门", self.partners)
+        form.addLayout(row)
+        self.text = ProseEditor((300, 1500), "具体举措：每段一行；可用“1.”开头的短行作小标题。")
+        form.addWidget(self.text, 3)
+        form.addWidget(QLabel("重大工程（专栏）：每行一个专栏，重点项目之间用“；”分隔"))
+        self.projects = RowTable(
+            [ColumnSpec("title", "专栏标题", width=220),
+             ColumnSpec("items", "重点项目", width=300,
+                        getter=lambda r: "；".join(r.get("items", [])),
+                        setter=lambda r, v: r.__setitem__("items", [s.strip() for s in v.replace(";", "；").split("；") if s.strip()]))],
+            lambda: {"title": "专栏：", "items": []},
+        )
+        self.projects.table.setMaximumHeight(100)
+        form.addWidget(self.projects)
+        split.addWidget(editor)
+        split.setStretchFactor(1, 3)
+        split.setSizes([200, 600])
+        self.layout_.addWidget(split, 1)
+        self.title_edit.textChanged.connect(lambda t: self._set("title", t.strip()))
+        self.lead.textChanged.connect(lambda t: self._set("lead", t.strip()))
+        self.partners.textChanged.connect(lambda t: self._set("partners", split_departments(t)))
+        self.text.changed.connect(lambda t: self._set("text", t))
+        self.projects.changed.connect(self.session.touch)
+        self.task_list.currentRowChanged.connect(self.show_task)
+        self._current = -1
+        self.task_list.setCurrentRow(0)
+
+    def show_task(self, index: int) -> None:
+        if not 0 <= index < len(self.tasks):
+            return
+        self._current = -1  # no writes while the widgets are filled
+        m = self.tasks[index]
+        task = self.program.task(m.get("task", ""))
+        self.guide.setText(f"<b>指南任务：</b>{task.guide if task else ''}")
+        self.title_edit.setText(m.get("title", ""))
+        self.lead.setText(m.get("lead", ""))
+        self.partners.setText("、".join(m.get("partners", [])))
+        self.text.set_text(m.get("text", ""))
+        self.projects.bind(m.setdefault("projects", []))
+        self._current = index
+
+    def _set(self, key: str, value) -> None:
+        if self._current < 0:
+            return
+        self.tasks[self._current][key] = value
+        if key == "title":
+            item = self.task_list.item(self._current)
+            task = self.program.task(self.tasks[self._current].get("task", ""))
+            item.setText(value or (task.title if task else ""))
+        if key in ("lead", "partners"):
+            names = [value] if isinstance(value, str) else value
+            for name in names:
+                if name and name not in self.draft.departments:
+                    self.draft.departments.append(name)
+        self.session.touch()
+
+    def focus_field(self, field):
+        parts = field.split(".")
+        if parts[0] == "tasks" and len(parts) > 1:
+            self.task_list.setCurrentRow(int(parts[1]))
+            (self.lead if parts[-1] == "lead" else self.text.edit).setFocus()
+        else:
+            super().focus_field(field)
+
+
+class SchedulePage(PartPage):
+    def __init__(self, session, node, parent=None):
+        super().__init__(session, node, parent)
+        self.prose.setMaximumHeight(90)
+        self.layout_.addWidget(QLabel("说明（可选）："))
+        self.layout_.addWidget(self.prose)
+        years = self.draft.plan_years
+        task_choices = [(t.title, t.id) for t in self.program.tasks]
+        self.table = RowTable(
+            [
+                ColumnSpec("year", "年度", "choice", width=80, choices=[(f"{y}年", y) for y in years]),
+                ColumnSpec("task", "主要任务", "choice", width=200, choices=task_choices),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=300),
+                ColumnSpec("lead", "牵头部门", width=150),
+                ColumnSpec("partners", "配合部门", "departments", width=150),
+            ],
+            lambda: {"year": years[0], "task": self.program.tasks[0].id if self.program.tasks else "",
+                     "progress": "", "lead": "", "partners": []},
+        )
+        self.table.bind(self.part.setdefault("rows", []))
+        self.table.changed.connect(self.session.touch)
+        self.layout_.addWidget(self.table, 1)
+
+    def focus_field(self, field):
+        self.table.table.setFocus()
+
+
+class LetterPage(DraftPage):
+    key = "letter"
+
+    def __init__(self, session: DraftSession, parent=None):
+        super().__init__(session, session.program.letter.title, parent)
+        from desktop_app.book.compose import context
+        from desktop_app.core.textrender import render
+
+        layout = QVBoxLayout(self)
+        letter = self.program.letter
+        ctx = context(self.program, self.draft)
+        text = "<br>".join(render(p, ctx, "letter") for p in letter.paragraphs)
+        fixed = QLabel(f"<p style='line-height:150%'>{text}</p>")
+        fixed.setWordWrap(True)
+        fixed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fixed.setStyleSheet("QLabel { background: #fafafa; padding: 10px; border: 1px solid #ddd; }")
+        layout.addWidget(guide_box("承诺书正文为指南规定的固定文字，不可修改；打印后由申报单位加盖公章。", "说明"))
+        layout.addWidget(fixed)
+        form = QFormLayout()
+        self.signer = QLineEdit(self.draft.organization)
+        self.signer.textChanged.connect(self._set_signer)
+        form.addRow("落款单位（即申报单位）", self.signer)
+        self.city = QLabel(self.draft.city)
+        form.addRow("所在城市", self.city)
+        self.date = QDateEdit()
+        self.date.setDisplayFormat("yyyy年M月d日")
+        self.date.setCalendarPopup(True)
+        d = dt.date.fromisoformat(self.draft.letter_date) if self.draft.letter_date else dt.date(self.draft.year, 3, 1)
+        self.date.setDate(QDate(d.year, d.month, d.day))
+        self.date.dateChanged.connect(self._set_date)
+        form.addRow("落款日期", self.date)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(f"（公章位置：落款单位与日期之上）"))
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.signer.blockSignals(True)
+        self.signer.setText(self.draft.organization)
+        self.signer.blockSignals(False)
+        self.city.setText(self.draft.city)
+
+    def _set_signer(self, text: str) -> None:
+        self.draft.applicant["organization"] = text.strip()
+        self.session.touch()
+
+    def _set_date(self, qdate: QDate) -> None:
+        self.draft.data.setdefault("letter", {})["date"] = qdate.toString("yyyy-MM-dd")
+        self.session.touch()
+
+    def gaps(self):
+        return completeness.letter_gaps(self.draft)
+
+    def focus_field(self, field):
+        self.date.setFocus()
+
+
+class ExportPage(DraftPage):
+    """检查与导出: what is still missing, and the export button.
+
+    Signals:
+        go_to(str, str): the officer clicked a gap; page key and field.
+        exported(str): a book was written to this path.
+    """
+
+    key = "export"
+    go_to = Signal(str, str)
+    exported = Signal(str)
+
+    def __init__(self, session: DraftSession, parent=None):
+        super().__init__(session, "检查与导出", parent)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        layout.addWidget(self.summary)
+        self.gap_list = QListWidget()
+        self.gap_list.itemActivated.connect(self._on_gap)
+        self.gap_list.itemClicked.connect(self._on_gap)
+        layout.addWidget(self.gap_list, 1)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton("导出 Word 申报书…")
+        self.export_button.setDefault(False)
+        self.open_folder = QPushButton("打开所在文件夹")
+        self.open_folder.setEnabled(False)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.open_folder)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.export_button.clicked.connect(self.export_book)
+        self.open_folder.clicked.connect(self._open_folder)
+        self._last_path: Path | None = None
+
+    def initializePage(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        gaps = completeness.all_gaps(self.program, self.draft)
+        self.gap_list.clear()
+        for gap in gaps:
+            item = QListWidgetItem(f"⚠ {gap.message}")
+            item.setData(Qt.ItemDataRole.UserRole, (gap.page, gap.field))
+            self.gap_list.addItem(item)
+        self.summary.setText(
+            "各部分均已填写，可以导出。" if not gaps else f"还有 {len(gaps)} 处待完善（点击条目可跳转）；也可先导出查看效果。"
+        )
+
+    def _on_gap(self, item: QListWidgetItem) -> None:
+        page, field = item.data(Qt.ItemDataRole.UserRole)
+        self.go_to.emit(page, field)
+
+    def choose_path(self) -> str:
+        """Ask where to save (a method of its own so tests can answer for the officer)."""
+        name = f"{self.draft.city}{self.program.short_name}申报书.docx"
+        start = str(Path.home() / name)
+        path, _ = QFileDialog.getSaveFileName(self, "导出 Word 申报书", start, "Word 文档 (*.docx)")
+        return path
+
+    def export_book(self) -> None:
+        from desktop_app.book.export import ExportError, export_docx
+        from desktop_app.core.textrender import TemplateTextError
+
+        path = self.choose_path()
+        if not path:
+            return
+        if not path.lower().endswith(".docx"):
+            path += ".docx"
+        self.session.flush()
+        try:
+            written = export_docx(self.draft, path)
+        except (ExportError, TemplateTextError) as exc:
+            self.status.setText(f"<span style='color:#b3261e'>导出失败：{exc}</span>")
+            return
+        self._last_path = written
+        self.open_folder.setEnabled(True)
+        self.status.setText(f"已导出：{written}")
+        self.exported.emit(str(written))
+
+    def _open_folder(self) -> None:
+        if self._last_path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path.parent)))
+
+
+PAGE_FOR_KIND = {"prose": ProsePage, "problems": ProblemsPage, "targets": TargetsPage,
+                 "measures": MeasuresPage, "schedule": SchedulePage}
