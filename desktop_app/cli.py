@@ -27,6 +27,17 @@ def cmd_export(args) -> int:
         raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     out = export_docx(draft, args.out)
     print(f"已导出：{out}")
+    if args.pdf:
+        from desktop_app.book.pdf import PdfError, convert_to_pdf
+
+        try:
+            pdf = convert_to_pdf(out, out.with_suffix(".pdf"),
+                                 progress=lambda text: print(text, file=sys.stderr, flush=True))
+        except PdfError as exc:
+            print(f"PDF 未生成：{exc}", file=sys.stderr)
+            print(f"Word 申报书已保存：{out}", file=sys.stderr)
+            return 3
+        print(f"已导出：{pdf}")
     return 0
 
 
@@ -83,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="草稿文件 (.json)")
     p.add_argument("--draft", help="库中的草稿编号")
     p.add_argument("--out", required=True, help="输出的 .docx 文件")
+    p.add_argument("--pdf", action="store_true",
+                   help="同时用 LibreOffice 生成同名 .pdf（失败时退出代码 3，.docx 保留）")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="把草稿文件导入草稿库")
@@ -108,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_app.core.textrender import TemplateTextError
 
     args = build_parser().parse_args(argv)
-    if not getattr(args, "func", None):
-        args = build_parser().parse_args(["gui", *(argv or sys.argv[1:])])
+    if not getattr(args, "func", None):  # no subcommand: open the window
+        args.func, args.sample = cmd_gui, False
     try:
         return args.func(args)
     except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError) as exc:

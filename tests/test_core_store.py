@@ -232,17 +232,13 @@ def test_newer_schema_version_is_refused_in_chinese(db_path):
     assert _raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
 
 
-@pytest.mark.xfail(
-    reason="BUG: DraftStore.__init__ runs PRAGMA journal_mode=WAL (store.py:76) before _migrate() (line 80) "
-           "checks user_version, so a newer program's file is rewritten (header bytes 18-19) before it is refused",
-    strict=True,
-)
 def test_newer_schema_version_file_bytes_are_unchanged(db_path):
     _newer_file(db_path)
     before = db_path.read_bytes()
     with pytest.raises(StoreError):
         DraftStore(db_path)
     assert db_path.read_bytes() == before
+    assert _raw(db_path, "PRAGMA journal_mode")[0][0].lower() != "wal"
 
 
 def test_file_that_is_not_a_database_is_refused_and_left_alone(db_path):

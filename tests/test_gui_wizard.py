@@ -49,7 +49,9 @@ def _plan_paragraphs(path):
 
 
 def _under(paragraphs, heading, next_heading, needle):
-    start = paragraphs.index(heading, paragraphs.index("扬州市专利转化重点城市建设方案"))
+    # the plan's title follows the letter (the cover repeats it, the 目录 repeats headings)
+    plan = paragraphs.index("扬州市专利转化重点城市建设方案", paragraphs.index("信用承诺书"))
+    start = paragraphs.index(heading, plan)
     end = paragraphs.index(next_heading, start + 1) if next_heading else len(paragraphs)
     return any(needle in p for p in paragraphs[start + 1:end])
 

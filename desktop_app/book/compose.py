@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Column, Cover, Heading, Letter, Panel, Paragraph,
+    AttachmentList, AttachmentPage, Book, Column, Contents, Cover, Heading, Letter, Panel, Paragraph,
     Section, Table, Title,
 )
 from desktop_app.core.cleaning import paragraphs, xml_safe
@@ -86,7 +86,8 @@ def indicator_table(program: Program, draft: Draft) -> Table:
              guide.threshold.text if guide else "")
         )
     # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.
-    year_w = 17.0 if len(years) <= 3 else 13.0
+    # The name column keeps at least 30 mm; longer periods narrow the year columns.
+    year_w = min(17.0, (156 - 9 - 11 - 20 - 24 - 30) / len(years))
     columns = (
         Column("序号", 9, "center"), Column("指标名称", 156 - 9 - 11 - 20 - 24 - year_w * len(years), "left"),
         Column("单位", 11, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
@@ -111,7 +112,7 @@ def schedule_table(program: Program, draft: Draft) -> Table:
             "、".join(row.get("partners", [])),
         ))
     columns = (
-        Column("年度", 16, "center"), Column("主要任务", 32), Column("进度安排", 58),
+        Column("年度", 19, "center"), Column("主要任务", 30), Column("进度安排", 57),
         Column("牵头部门", 25), Column("配合部门", 25),
     )
     return Table(program.book.get("schedule_table_title", "进度安排表"), columns, tuple(body), "schedule")
@@ -170,7 +171,8 @@ def compose(program: Program, draft: Draft) -> Book:
     plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
     book = Book(title=plan_title)
     attachments = [a for a in draft.attachments if a.get("title", "").strip()]
-    for kind in program.book.get("binding_order", ["cover", "letter", "plan", "attachments"]):
+    order = program.book.get("binding_order", ["cover", "toc", "letter", "plan", "attachments"])
+    for kind in order:
         if kind == "cover":
             cover = Cover(
                 program_line=render(cover_cfg.get("program_line", "{{ program_name }}"), ctx, "cover.program_line"),
@@ -196,10 +198,28 @@ def compose(program: Program, draft: Draft) -> Book:
             if attachments:
                 blocks.append(AttachmentList(tuple(a["title"].strip() for a in attachments)))
             book.sections.append(Section("plan", plan_title, blocks, restart_numbering=True))
-        elif kind == "attachments" and attachments:
-            pages = [AttachmentPage(n, a["title"].strip()) for n, a in enumerate(attachments, 1)]
-            book.sections.append(Section("attachments", "附件材料", pages))
+        elif kind == "attachments":
+            if attachments:
+                pages = [AttachmentPage(n, a["title"].strip()) for n, a in enumerate(attachments, 1)]
+                book.sections.append(Section("attachments", "附件材料", pages))
+        elif kind != "toc":
+            raise ValueError(f"binding_order 中的“{kind}”未知")
+    if "toc" in order:
+        _insert_contents(book, order)
     return _xml_safe_book(book)
+
+
+def _insert_contents(book: Book, order: list[str]) -> None:
+    """目录 lists the plan's headings to level 2 and each attachment; it is built last
+    because it must know them, and placed where binding_order puts it."""
+    entries = [(h.text, h.level) for s in book.sections if s.kind == "plan"
+               for h in s.blocks if isinstance(h, Heading) and h.level <= 2]
+    entries += [(p.title, 1) for s in book.sections if s.kind == "attachments"
+                for p in s.blocks if isinstance(p, AttachmentPage)]
+    section = Section("toc", "目录", [Contents("目　录", tuple(entries))], numbered=False)
+    kinds_before = order[: order.index("toc")]
+    at = sum(1 for s in book.sections if s.kind in kinds_before)
+    book.sections.insert(at, section)
 
 
 def _xml_safe_book(book: Book) -> Book:
@@ -215,6 +235,8 @@ def _xml_safe_book(book: Book) -> Book:
             return dataclasses.replace(value, **{f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)})
         return value
 
+    book.title = xml_safe(book.title)
     for section in book.sections:
+        section.name = xml_safe(section.name)
         section.blocks = [clean(b) for b in section.blocks]
     return book

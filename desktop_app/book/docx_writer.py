@@ -20,10 +20,12 @@ from docx.shared import Pt, Twips
 
 from desktop_app.book.layout import CJK_CHAR, Layout
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Cover, Heading, Letter, Panel, Paragraph, Section,
+    AttachmentList, AttachmentPage, Book, Contents, Cover, Heading, Letter, Panel, Paragraph, Section,
     Table, Title,
 )
-from desktop_app.book.ooxml import add_field, set_fonts, set_ppr, set_rpr, set_size
+from desktop_app.book.ooxml import (
+    add_field, field_begin, field_end, set_fonts, set_ppr, set_rpr, set_setting, set_size,
+)
 from desktop_app.core.exchange import atomic_write_bytes
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -48,16 +50,13 @@ class DocxWriter:
         set_size(rpr_default, lay.body_size_pt)
         set_rpr(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
         settings = self.doc.settings.element
-        lang = settings.find(qn("w:themeFontLang"))
-        if lang is not None:
-            lang.set(qn("w:eastAsia"), "zh-CN")
+        set_setting(settings, "w:themeFontLang", val="en-US", eastAsia="zh-CN")
         # Odd pages carry the number on the right, even pages on the left.
-        if settings.find(qn("w:evenAndOddHeaders")) is None:
-            el = OxmlElement("w:evenAndOddHeaders")
-            anchor = settings.find(qn("w:defaultTabStop"))
-            (anchor.addnext if anchor is not None else settings.append)(el)
-        if lay.mirror_margins and settings.find(qn("w:mirrorMargins")) is None:
-            settings.insert(0, OxmlElement("w:mirrorMargins"))
+        set_setting(settings, "w:evenAndOddHeaders")
+        if lay.mirror_margins:
+            set_setting(settings, "w:mirrorMargins")
+        # Word and WPS offer to refresh the 目录's page numbers when the file opens.
+        set_setting(settings, "w:updateFields", val="true")
         self._make_styles()
         self._setup_section(self.doc.sections[0])
 
@@ -125,6 +124,12 @@ class DocxWriter:
         self._style("pagenum", "页码", east_asia=f.song, size=lay.page_number_size_pt, align="right",
                     line=round(lay.page_number_size_pt * 20 * 1.2), snap=False)
         self._style("attachlabel", "附件-标识", east_asia=f.hei, size=size, align="left")
+        # Word knows "toc 1"/"toc 2" as the styles its TOC field gives each level.
+        for level in (1, 2):
+            style = self._style(f"toc{level}", f"toc {level}", east_asia=f.body, size=size, align="left",
+                                first_line=0)
+            style.paragraph_format.left_indent = Twips((level - 1) * 2 * CJK_CHAR)
+            style.paragraph_format.tab_stops.add_tab_stop(Twips(lay.text_width), alignment=2, leader=1)
         self._style("cover_program", "封面-项目", east_asia=f.kai, size=18, align="center", snap=False,
                     line=round(18 * 20 * 1.8))
         self._style("cover_title", "封面-标题", east_asia=f.title, size=26, align="center", snap=False,
@@ -253,6 +258,8 @@ class DocxWriter:
             self._attachment_list(block)
         elif isinstance(block, AttachmentPage):
             self._attachment_page(block, first_in_section)
+        elif isinstance(block, Contents):
+            self._contents(block)
         else:  # a new block kind must be taught to the writer, never dropped
             raise TypeError(f"unknown book block {type(block).__name__}")
 
@@ -297,7 +304,21 @@ class DocxWriter:
     def _attachment_page(self, block: AttachmentPage, first_in_section: bool) -> None:
         self.para(f"附件{block.number}", "attachlabel", page_break_before=not first_in_section)
         self.blank()
+        title = self.para(block.title, "title")
+        set_ppr(title._p.get_or_add_pPr(), "w:outlineLvl", val="0")  # listed in the 目录
+
+    def _contents(self, block: Contents) -> None:
         self.para(block.title, "title")
+        self.blank()
+        instruction = f'TOC \\o "1-{block.levels}" \\h \\z \\u'
+        entries = block.entries or (("（目录在 Word/WPS 中打开时或导出 PDF 时生成）", 1),)
+        first = self.para("", f"toc{min(entries[0][1], 2)}")
+        field_begin(first, instruction)
+        for n, (text, level) in enumerate(entries):
+            p = first if n == 0 else self.para("", f"toc{min(level, 2)}")
+            p.add_run(text)
+            if n == len(entries) - 1:
+                field_end(p)
 
     def _table(self, block: Table) -> None:
         if block.caption:
@@ -316,9 +337,6 @@ class DocxWriter:
             tbl_pr.append(tbl_w)
         tbl_w.set(qn("w:w"), str(sum(widths)))
         tbl_w.set(qn("w:type"), "dxa")
-        layout_el = OxmlElement("w:tblLayout")
-        layout_el.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout_el)
         for col, width in zip(table.columns, widths):
             col.width = Twips(width)
         for r, row in enumerate(table.rows):

@@ -98,7 +98,17 @@ class AttachmentPage:
     title: str
 
 
-Block = Union[Title, Heading, Paragraph, Table, Panel, Cover, Letter, AttachmentList, AttachmentPage]
+@dataclass(frozen=True)
+class Contents:
+    """目录: a TOC field over headings of outline level ≤ `levels`, with the entries
+    pre-filled (without page numbers) so the page reads sensibly before any update."""
+
+    title: str
+    entries: tuple[tuple[str, int], ...]  # (text, level)
+    levels: int = 2
+
+
+Block = Union[Contents, Title, Heading, Paragraph, Table, Panel, Cover, Letter, AttachmentList, AttachmentPage]
 
 
 @dataclass

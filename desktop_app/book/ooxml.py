@@ -29,6 +29,35 @@ _PPR_ORDER = (
 )
 
 
+# CT_Settings children in schema order (the ones a document may carry; a few
+# namespaced extras at the end are left out).
+_SETTINGS_ORDER = tuple("w:" + t for t in (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+    "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+    "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles "
+    "stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions "
+    "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
+    "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders "
+    "bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery "
+    "doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin "
+    "doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne "
+    "strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture "
+    "doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText "
+    "doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
+    "alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids"
+).split())
+
+
+def set_setting(settings, tag: str, **attrs: str):
+    """Add or replace a document setting (settings.xml) in schema order."""
+    order = _SETTINGS_ORDER + ("w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping")
+    return set_child(settings, tag, order, **attrs)
+
+
 def set_child(parent, tag: str, order: tuple[str, ...], **attrs: str):
     """Replace (or add) parent's child `tag` with the given w: attributes, in schema order."""
     for old in parent.findall(qn(tag)):
@@ -64,27 +93,37 @@ def set_size(rpr, points: float) -> None:
     set_rpr(rpr, "w:szCs", val=half)
 
 
-def add_field(paragraph, instruction: str, placeholder: str = "1"):
-    """A complex field (PAGE, TOC …) as fldChar runs, the form Word, WPS and LibreOffice all read."""
-    def run_with(child):
-        r = OxmlElement("w:r")
-        r.append(child)
-        paragraph._p.append(r)
-        return r
+def _run_with(paragraph, child):
+    r = OxmlElement("w:r")
+    r.append(child)
+    paragraph._p.append(r)
+    return r
 
+
+def field_begin(paragraph, instruction: str) -> None:
+    """fldChar begin + instruction + separate: what follows is the field's cached result."""
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
+    _run_with(paragraph, begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run_with(instr)
+    _run_with(paragraph, instr)
     sep = OxmlElement("w:fldChar")
     sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    text = OxmlElement("w:t")
-    text.text = placeholder
-    run_with(text)
+    _run_with(paragraph, sep)
+
+
+def field_end(paragraph) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    _run_with(paragraph, end)
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1"):
+    """A complex field (PAGE …) as fldChar runs, the form Word, WPS and LibreOffice all read."""
+    field_begin(paragraph, instruction)
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    _run_with(paragraph, text)
+    field_end(paragraph)

@@ -27,8 +27,9 @@ def clean_paragraphs(text: str) -> str:
     spaces shrink to one. Full-width indents typed by hand are dropped because
     the book indents every paragraph itself.
     """
-    text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x0b", "\n")
+    # Word's manual line break arrives as \x0b: a paragraph break, before xml_safe drops it.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    text = xml_safe(text.replace("\u2028", "\n").replace("\u2029", "\n"))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -107,6 +107,8 @@ def validate_document(data: Any) -> list[str]:
         start, end = data["period"]["start"], data["period"]["end"]
         if end < start:
             problems.append(f"建设期：结束年 {end} 早于起始年 {start}")
+        elif end - start >= 10:
+            problems.append(f"建设期：{start}—{end}年超过10年，请检查起止年份")
         if not data["applicant"]["city"].strip():
             problems.append("申报单位信息 › 所在城市：不能为空")
     return problems
@@ -114,10 +116,21 @@ def validate_document(data: Any) -> list[str]:
 
 def draft_from_json_text(text: str, source: str = "") -> Draft:
     """Parse and validate; raise DraftFormatError listing every problem."""
+    def refuse_constant(name):
+        raise ValueError(f"文件中有非数字的数值 {name}，请改为实际数字或留空")
+
+    def finite_float(literal):
+        value = float(literal)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"文件中的数值 {literal} 超出范围，请改为实际数字")
+        return value
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
     except json.JSONDecodeError as exc:
         raise DraftFormatError([f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"], source) from exc
+    except ValueError as exc:  # raised by the two hooks above
+        raise DraftFormatError([str(exc)], source) from exc
     except RecursionError as exc:
         raise DraftFormatError(["嵌套层次过深，不是本程序的草稿文件"], source) from exc
     problems = validate_document(data)

@@ -145,6 +145,14 @@ def _require(data: dict, key: str, where: str):
     return data[key]
 
 
+def _threshold(raw: dict, where: str) -> Threshold:
+    known = set(Threshold.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ProgramError(f"{where} 的 threshold 有未知字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(known))}）")
+    return Threshold(**raw)
+
+
 def _node(raw: dict, where: str) -> OutlineNode:
     node_id = _require(raw, "id", where)
     kind = raw.get("kind", "group" if raw.get("children") else "prose")
@@ -174,13 +182,20 @@ def program_from_dict(data: dict, folder: Path | None = None) -> Program:
         year=int(_require(data, "year", where)),
         period_years=int(data.get("period_years", 3)),
         applicant=dict(data.get("applicant", {})),
-        conditions=tuple(Condition(c["id"], c["text"]) for c in data.get("conditions", ())),
+        conditions=tuple(
+            Condition(_require(c, "id", f"{where} 的 conditions"), _require(c, "text", f"{where} 的条件“{c.get('id')}”"))
+            for c in data.get("conditions", ())
+        ),
         tasks=tuple(
-            Task(t["id"], t["title"], " ".join(str(t.get("guide", "")).split()).replace(" ", ""))
+            Task(_require(t, "id", f"{where} 的 tasks"), _require(t, "title", f"{where} 的任务“{t.get('id')}”"),
+                 # YAML folds the guide's lines with spaces; Chinese text has none.
+                 " ".join(str(t.get("guide", "")).split()).replace(" ", ""))
             for t in data.get("tasks", ())
         ),
         indicators=tuple(
-            Indicator(i["key"], i["name"], i.get("unit", ""), Threshold(**i.get("threshold", {})))
+            Indicator(_require(i, "key", f"{where} 的 indicators"),
+                      _require(i, "name", f"{where} 的指标“{i.get('key')}”"),
+                      i.get("unit", ""), _threshold(i.get("threshold", {}), f"{where} 的指标“{i.get('key')}”"))
             for i in data.get("indicators", ())
         ),
         qualitative_targets=tuple(data.get("qualitative_targets", ())),

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -21,6 +21,34 @@ from desktop_app.core.draft import Draft
 
 class StoreError(RuntimeError):
     """The draft file cannot be used; the message says why in Chinese and what to do."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved state of a draft: when, why, and which parts changed since the one before."""
+
+    id: int
+    draft_id: str
+    saved_at: str
+    reason: str
+    parts: tuple[str, ...]
+
+
+def changed_parts(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """Page keys whose content differs: basic, the outline part ids, letter, attachments…"""
+    if before is None:
+        return ["全部"]
+    keys = []
+    if before.get("applicant") != after.get("applicant") or before.get("year") != after.get("year") \
+            or before.get("period") != after.get("period"):
+        keys.append("basic")
+    for part_id in dict.fromkeys([*before.get("parts", {}), *after.get("parts", {})]):
+        if before.get("parts", {}).get(part_id) != after.get("parts", {}).get(part_id):
+            keys.append(part_id)
+    for key in ("eligibility", "letter", "departments", "attachments", "review"):
+        if before.get(key) != after.get(key):
+            keys.append(key)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -52,8 +80,25 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """History: snapshots of each draft (修订记录)."""
+    db["revisions"].create(
+        {"id": int, "draft_id": str, "saved_at": str, "reason": str, "parts": str, "data": str},
+        pk="id",
+        not_null={"draft_id", "saved_at", "data"},
+    )
+    db["revisions"].create_index(["draft_id", "saved_at"])
+
+
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+
+#: A new revision is started when the latest is older than this; edits within
+#: the window update that latest revision, so history has one entry per
+#: working spell rather than one per keystroke.
+REVISION_WINDOW = dt.timedelta(minutes=5)
+#: Revisions kept per draft; the oldest go first.
+MAX_REVISIONS = 100
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -72,13 +117,18 @@ class DraftStore:
             conn = sqlite3.connect(":memory:" if memory else str(self.path), timeout=5.0,
                                    isolation_level=None, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
+            self._migrate()  # first: a file we refuse must not be touched, not even its journal mode
             if not memory:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 # NORMAL is durable across an application crash in WAL mode;
                 # only a power cut can lose the last transaction.
                 self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
+            if "conn" in locals():
+                conn.close()  # on Windows an open handle would keep the file locked
             raise StoreError(self._explain(exc)) from exc
 
     @contextlib.contextmanager
@@ -125,11 +175,17 @@ class DraftStore:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     # drafts -----------------------------------------------------------------
-    def save(self, draft: Draft) -> str:
-        """Write the whole draft (one row); returns the time it was saved."""
+    def save(self, draft: Draft, reason: str = "edit") -> str:
+        """Write the whole draft and its history in one transaction; returns the time saved.
+
+        reason "edit" folds into the latest revision while it is younger than
+        REVISION_WINDOW; any other reason (import, restore, carry_over) always
+        starts a revision of its own.
+        """
         now = _now()
         payload = json.dumps(draft.data, ensure_ascii=False, separators=(",", ":"))
         with self._transaction():
+            self._record_revision(draft, payload, now, reason)
             self.db.execute(
                 """INSERT INTO drafts (id, program_id, city, year, title, is_sample, parent_id,
                                            data, created, updated)
@@ -143,6 +199,60 @@ class DraftStore:
             )
         return now
 
+    def _record_revision(self, draft: Draft, payload: str, now: str, reason: str) -> None:
+        last = self.db.execute(
+            "SELECT id, saved_at, reason FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT 1",
+            [draft.id],
+        ).fetchone()
+        fold = (
+            last is not None and reason == "edit" and last[2] == "edit"
+            and dt.datetime.fromisoformat(now) - dt.datetime.fromisoformat(last[1]) < REVISION_WINDOW
+        )
+        if fold:
+            before = self.db.execute(
+                "SELECT data FROM revisions WHERE draft_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                [draft.id, last[0]],
+            ).fetchone()
+            parts = changed_parts(json.loads(before[0]) if before else None, draft.data)
+            self.db.execute("UPDATE revisions SET data = ?, parts = ? WHERE id = ?",
+                            [payload, json.dumps(parts, ensure_ascii=False), last[0]])
+            return
+        before = self.db.execute(
+            "SELECT data FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT 1", [draft.id]
+        ).fetchone()
+        parts = changed_parts(json.loads(before[0]) if before else None, draft.data)
+        if before is not None and not parts:
+            return  # nothing changed since the latest revision
+        self.db.execute(
+            "INSERT INTO revisions (draft_id, saved_at, reason, parts, data) VALUES (?, ?, ?, ?, ?)",
+            [draft.id, now, reason, json.dumps(parts, ensure_ascii=False), payload],
+        )
+        self.db.execute(
+            """DELETE FROM revisions WHERE draft_id = ? AND id NOT IN
+               (SELECT id FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT ?)""",
+            [draft.id, draft.id, MAX_REVISIONS],
+        )
+
+    def revisions(self, draft_id: str) -> list[Revision]:
+        """History of a draft, newest first."""
+        rows = self.db.execute(
+            "SELECT id, draft_id, saved_at, reason, parts FROM revisions WHERE draft_id = ? ORDER BY id DESC",
+            [draft_id],
+        ).fetchall()
+        return [Revision(r[0], r[1], r[2], r[3] or "edit", tuple(json.loads(r[4] or "[]"))) for r in rows]
+
+    def revision_draft(self, revision_id: int) -> Draft:
+        row = self.db.execute("SELECT data FROM revisions WHERE id = ?", [revision_id]).fetchone()
+        if row is None:
+            raise KeyError(revision_id)
+        return Draft(json.loads(row[0]))
+
+    def restore(self, revision_id: int) -> Draft:
+        """Make an old revision the current draft (itself recorded, so a restore can be undone)."""
+        draft = self.revision_draft(revision_id)
+        self.save(draft, reason="restore")
+        return draft
+
     def load(self, draft_id: str) -> Draft:
         row = self.db.execute("SELECT data FROM drafts WHERE id = ?", [draft_id]).fetchone()
         if row is None:
@@ -155,6 +265,7 @@ class DraftStore:
     def delete(self, draft_id: str) -> None:
         with self._transaction():
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+            self.db.execute("DELETE FROM revisions WHERE draft_id = ?", [draft_id])
 
     def list(self) -> list[DraftSummary]:
         """All drafts, most recently edited first."""

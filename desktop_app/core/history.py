@@ -1,0 +1,37 @@
+"""Differences between two states of a draft, part by part, paragraph by paragraph."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from desktop_app.core.carry_over import _text_fields
+from desktop_app.core.draft import Draft
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One changed text field: its path and the paragraph-level changes (-/+ lines)."""
+
+    path: str
+    lines: tuple[str, ...]
+
+
+def _texts(draft: Draft) -> dict[str, str]:
+    data = Draft(draft.copy().data).data  # _text_fields may normalise lists; never touch the caller's
+    return {path: str(container[key]) for path, container, key in _text_fields(data)}
+
+
+def diff_drafts(old: Draft, new: Draft) -> list[FieldDiff]:
+    """Every text field that differs, with unified-diff lines per paragraph."""
+    a, b = _texts(old), _texts(new)
+    out = []
+    for path in dict.fromkeys([*a, *b]):
+        before, after = a.get(path, ""), b.get(path, "")
+        if before == after:
+            continue
+        lines = [
+            line for line in difflib.ndiff(before.split("\n"), after.split("\n"))
+            if line[:1] in "-+"
+        ]
+        out.append(FieldDiff(path, tuple(lines)))
+    return out
