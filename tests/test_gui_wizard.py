@@ -60,7 +60,7 @@ def test_new_draft_every_page_typed_then_exported(qtbot, window, tmp_path):
     _create_draft_through_dialog(qtbot, window)
     wiz = window.wizard
     pages = wiz.pages_by_key
-    assert list(pages) == ["basic", "overview", "foundation", "problems", "approach", "targets",
+    assert list(pages) == ["basic", "eligibility", "overview", "foundation", "problems", "approach", "targets",
                            "measures", "safeguards", "schedule", "letter", "export"]
 
     # 基本信息
@@ -177,7 +177,8 @@ def test_side_list_jumps_and_marks_completeness(qtbot, window):
     # emptying a part turns its mark to ○ once typing stops
     wiz.go_to("approach")
     wiz.pages_by_key["approach"].prose.edit.clear()
-    qtbot.waitUntil(lambda: wiz.side.item(4).text().startswith("○"), timeout=1000)
+    row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(Qt.ItemDataRole.UserRole) == "approach")
+    qtbot.waitUntil(lambda: wiz.side.item(row).text().startswith("○"), timeout=1000)
 
 
 def test_new_draft_dialog_refuses_missing_city(qtbot):

@@ -20,6 +20,7 @@ from desktop_app.core.store import DraftSummary
 class DraftListPage(QWidget):
     open_requested = Signal(str)
     new_requested = Signal()
+    carry_over_requested = Signal()
     sample_requested = Signal()
     delete_requested = Signal(str)
 
@@ -46,15 +47,17 @@ class DraftListPage(QWidget):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton("新建草稿…")
+        self.carry_button = QPushButton("从往年草稿新建…")
         self.open_button = QPushButton("打开")
         self.sample_button = QPushButton("打开示例草稿")
         self.delete_button = QPushButton("删除")
-        for b in (self.new_button, self.open_button, self.sample_button):
+        for b in (self.new_button, self.carry_button, self.open_button, self.sample_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         layout.addLayout(buttons)
         self.new_button.clicked.connect(self.new_requested)
+        self.carry_button.clicked.connect(self.carry_over_requested)
         self.open_button.clicked.connect(self._open_selected)
         self.sample_button.clicked.connect(self.sample_requested)
         self.delete_button.clicked.connect(self._delete_selected)
@@ -73,6 +76,7 @@ class DraftListPage(QWidget):
                     item.setToolTip("示例草稿：内容为示范用，请勿直接提交")
                 self.table.setItem(r, c, item)
         self.empty_hint.setVisible(not drafts)
+        self.carry_button.setEnabled(bool(drafts))
         if drafts:
             self.table.selectRow(0)
         self._update_buttons()

@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel("")
         self.statusBar().addPermanentWidget(self.save_label)
         self.list_page.new_requested.connect(self.new_draft)
+        self.list_page.carry_over_requested.connect(self.new_from_previous)
         self.list_page.open_requested.connect(self.open_draft)
         self.list_page.sample_requested.connect(self.open_sample)
         self.list_page.delete_requested.connect(self.delete_draft)
@@ -71,6 +72,38 @@ class MainWindow(QMainWindow):
         self.store.save(draft)
         self.open_draft(draft.id)
 
+    def new_from_previous(self) -> None:
+        """从往年草稿新建: copy a stored draft into a new year."""
+        from desktop_app.core.carry_over import carry_over
+        from desktop_app.ui.history_dialogs import CarryOverDialog
+
+        summaries = self.store.list()
+        if not summaries:
+            return
+        dialog = CarryOverDialog(summaries, self)
+        if self.list_page.selected_id():
+            dialog.source.setCurrentIndex(max(0, dialog.source.findData(self.list_page.selected_id())))
+        if dialog.exec() != CarryOverDialog.DialogCode.Accepted:
+            return
+        draft = carry_over(self.store.load(dialog.source_id()), dialog.year.value())
+        self.store.save(draft, reason="carry_over")
+        self.open_draft(draft.id)
+
+    def show_history(self) -> None:
+        """历史版本 of the open draft; a restore reopens it on the same page."""
+        from desktop_app.ui.history_dialogs import HistoryDialog
+
+        if not self.session:
+            return
+        self.session.flush()
+        draft_id, page = self.session.draft.id, self.wizard.current_key()
+        dialog = HistoryDialog(self.store, self.session.program, draft_id, self)
+        self.history_dialog = dialog
+        if dialog.exec() == HistoryDialog.DialogCode.Accepted and dialog.restored:
+            self.session.dirty = False  # the restored state is already stored
+            self.open_draft(draft_id, page)
+            self.statusBar().showMessage("已恢复到所选版本；恢复前的内容也保存在历史版本中。", 8000)
+
     def open_sample(self) -> None:
         """Open the bundled 示例 draft, importing it on first use."""
         try:
@@ -79,7 +112,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, APP_NAME, str(exc))
             return
         if not self.store.exists(sample.id):
-            self.store.save(sample)
+            self.store.save(sample, reason="import")
         self.open_draft(sample.id)
 
     def delete_draft(self, draft_id: str) -> None:
@@ -108,6 +141,7 @@ class MainWindow(QMainWindow):
         self.session.save_failed.connect(self._on_save_failed)
         self.wizard = PlanWizard(self.session)
         self.wizard.finished.connect(lambda _r: self.show_list())
+        self.wizard.history_requested.connect(self.show_history)
         # Read before the wizard starts: showing its first page records that page.
         target = page or self.store.last_page(draft_id)
         self.stack.addWidget(self.wizard)

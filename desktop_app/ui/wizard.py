@@ -10,9 +10,11 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWizard
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QWizard
 
-from desktop_app.core import completeness
+from desktop_app.core import completeness, rules
+from desktop_app.ui.checks_panel import ChecksPanel
+from desktop_app.ui.eligibility_page import EligibilityPage
 from desktop_app.ui.pages import (
     PAGE_FOR_KIND, BasicInfoPage, DraftPage, ExportPage, LetterPage,
 )
@@ -24,6 +26,7 @@ STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善"
 
 class PlanWizard(QWizard):
     page_changed = Signal(str)
+    history_requested = Signal()
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
@@ -35,10 +38,20 @@ class PlanWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
         self.setButtonText(QWizard.WizardButton.CancelButton, "返回草稿列表")
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "对照上年")
+        self.setButtonText(QWizard.WizardButton.CustomButton2, "历史版本")
+        WB = QWizard.WizardButton
+        self.setButtonLayout([WB.CustomButton1, WB.CustomButton2, WB.Stretch, WB.BackButton,
+                              WB.NextButton, WB.FinishButton, WB.CancelButton])
+        self.customButtonClicked.connect(self._on_custom_button)
         self._jump_target: int | None = None
         self.pages_by_key: dict[str, DraftPage] = {}
         self._ids: dict[str, int] = {}
         self._add(BasicInfoPage(session))
+        if session.program.conditions:
+            self._add(EligibilityPage(session))
         for node in session.program.parts():
             self._add(PAGE_FOR_KIND[node.kind](session, node))
         self._add(LetterPage(session))
@@ -47,7 +60,6 @@ class PlanWizard(QWizard):
         self.export_page.go_to.connect(self.go_to)
 
         self.side = QListWidget()
-        self.side.setMinimumWidth(190)
         self.side.setAccessibleName("方案目录")
         for key in self._ids:
             item = QListWidgetItem()
@@ -55,7 +67,17 @@ class PlanWizard(QWizard):
             self.side.addItem(item)
         self.side.itemClicked.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
         self.side.itemActivated.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
-        self.setSideWidget(self.side)
+        self.checks = ChecksPanel()
+        self.checks.go_to.connect(self.go_to)
+        # Kept as an attribute: QWizard only adopts the side widget when it is
+        # first shown, and a Python local would be collected (and the C++ widget
+        # deleted) before that — a segfault on show.
+        self.side_panel = QSplitter(Qt.Orientation.Vertical)
+        self.side_panel.addWidget(self.side)
+        self.side_panel.addWidget(self.checks)
+        self.side_panel.setSizes([330, 300])
+        self.side_panel.setFixedWidth(280)
+        self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
         # Marks are recomputed a moment after typing stops, not on every key.
         self._marks_timer = QTimer(self)
@@ -64,6 +86,7 @@ class PlanWizard(QWizard):
         self._marks_timer.timeout.connect(self.refresh_marks)
         session.edited.connect(self._marks_timer.start)
         self.refresh_marks()
+        self._update_custom_buttons()
 
     def _add(self, page: DraftPage) -> None:
         page_id = self.addPage(page)
@@ -119,11 +142,50 @@ class PlanWizard(QWizard):
         self.refresh_marks()
         self.page_changed.emit(key)
 
+    def _on_custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.compare_with_parent()
+        else:
+            self.history_requested.emit()
+
+    def parent_draft(self):
+        parent_id = self.session.draft.parent_id
+        if parent_id and self.session.store.exists(parent_id):
+            return self.session.store.load(parent_id)
+        return None
+
+    def compare_with_parent(self) -> None:
+        """对照上年: this page's part beside the same part of the parent draft."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop_app.ui.history_dialogs import CompareDialog, part_as_text
+
+        key = self.current_key()
+        parent = self.parent_draft()
+        program = self.session.program
+        if parent is None:
+            QMessageBox.information(self, "对照上年", "本草稿不是从往年草稿新建的，或上年草稿已删除，无法对照。")
+            return
+        if key not in {n.id for n in program.parts()}:
+            QMessageBox.information(self, "对照上年", "请先转到方案的某一部分（如“1.概述”），再点击“对照上年”。")
+            return
+        self.compare_dialog = CompareDialog(program, key, part_as_text(program, self.session.draft, key),
+                                            part_as_text(program, parent, key), self)
+        self.compare_dialog.show()
+
+    def _update_custom_buttons(self) -> None:
+        has_parent = bool(self.session.draft.parent_id)
+        self.button(QWizard.WizardButton.CustomButton1).setEnabled(has_parent)
+        self.button(QWizard.WizardButton.CustomButton1).setToolTip(
+            "与上年草稿的同一部分并排对照" if has_parent else "本草稿不是从往年草稿新建的")
+
     def page_state(self, key: str) -> str:
         page = self.pages_by_key[key]
         return completeness.COMPLETE if key == "export" else page.state()
 
     def refresh_marks(self) -> None:
+        """Page marks and the checks panel, from the draft as it is now."""
+        self.checks.show_findings(rules.run_checks(self.session.program, self.session.draft))
         for row in range(self.side.count()):
             item = self.side.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,510 @@
+"""The rules engine: every check of a draft against its program, as findings.
+
+`run_checks(program, draft)` runs each registered rule and returns one sorted
+list of `Finding`s (errors, then warnings, then hints; within a severity in
+wizard page order). A finding names the wizard page and the field on it, using
+the same field paths as `completeness.Gap.field`, so the checks panel can jump
+there. Rule ids are stable: the UI and the tests key on them.
+
+Rule ids and severities:
+
+    completeness.basic        error    基本信息 missing
+    completeness.empty        error    a required part (or its required text / list) is empty
+    completeness.short        warning  正文 shorter than the part's suggested 字数
+    completeness.row          warning  a table row (problem, indicator, measure) incomplete
+    completeness.long         hint     live 字数 above the part's suggested upper bound
+    debris.placeholder        error    ××××, XXX, XX市 left in the text
+    debris.bracket            warning  【…】 left in the text
+    debris.todo               warning  TODO, 待补充, 待定, 待更新 left in the text
+    debris.review             warning  carried over from last year, figures not yet confirmed
+    debris.old_period         warning  last plan period (e.g. 2020—2022年) outside 《》/〔〕
+    targets.growth            error    a yearly target below the guide's growth threshold
+    targets.total             error    a yearly target below the guide's absolute threshold
+    targets.qualitative       hint     建设目标 prose silent on a qualitative target of the guide
+    eligibility.unconfirmed   warning  a 申报条件 not yet answered
+    eligibility.not_met       error    a 申报条件 answered 不满足
+    eligibility.evidence      warning  a 申报条件 met but without evidence
+    period.span               error    建设期 not program.period_years long
+    schedule.years            error    a plan year without any schedule row
+    schedule.out_of_period    error    a schedule row whose year is outside the plan period
+    schedule.tasks            warning  a measure's task never scheduled
+    schedule.departments      hint     a schedule department named in no measure
+    letter.signer             warning  signer (申报单位) does not start with the applicant city
+    letter.date               error    落款日期 not a real date
+    letter.date_range         warning  落款日期 not in the application year or the year before
+
+No Qt here: the wizard, the CLI and the tests all call the same functions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
+from typing import Any, Callable, Iterable, Iterator
+
+from desktop_app.core import completeness
+from desktop_app.core.completeness import char_count
+from desktop_app.core.dates import parse_iso
+from desktop_app.core.draft import Draft
+from desktop_app.core.figures import format_number
+from desktop_app.core.program import Indicator, OutlineNode, Program
+from desktop_app.core.textrender import TemplateTextError, render
+
+ERROR, WARNING, HINT = "error", "warning", "hint"
+SEVERITIES = (ERROR, WARNING, HINT)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check: how bad, which rule, where (page + field), what to do."""
+
+    severity: str  # "error" | "warning" | "hint"
+    rule: str  # stable id, e.g. "targets.growth"
+    page: str  # wizard page key: "basic", "eligibility", an outline part id, "letter" (attachments: "export")
+    field: str  # path within the page, as completeness.Gap.field: "text", "indicators.2", "tasks.3.lead", "rows.5"
+    message: str  # Chinese; names the field and says what to do
+
+
+Rule = Callable[[Program, Draft], Iterable[Finding]]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    """Register a rule function (run in registration order)."""
+    RULES.append(fn)
+    return fn
+
+
+# public API -----------------------------------------------------------------------
+def run_checks(program: Program, draft: Draft) -> list[Finding]:
+    """Every finding of every rule, sorted: errors, warnings, hints; then by page order."""
+    findings: list[Finding] = []
+    for check in RULES:
+        findings.extend(check(program, draft))
+    return sort_findings(program, findings)
+
+
+def page_order(program: Program) -> list[str]:
+    """Wizard page keys in the order the wizard shows them."""
+    return ["basic", "eligibility", *(n.id for n in program.parts()), "letter", "export"]
+
+
+def sort_findings(program: Program, findings: list[Finding]) -> list[Finding]:
+    order = {key: n for n, key in enumerate(page_order(program))}
+    rank = {s: n for n, s in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (rank.get(f.severity, len(rank)), order.get(f.page, len(order))))
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def findings_for_page(findings: Iterable[Finding], page: str) -> list[Finding]:
+    return [f for f in findings if f.page == page]
+
+
+def findings_to_json(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    return [asdict(f) for f in findings]
+
+
+# helpers --------------------------------------------------------------------------
+def _heading(program: Program, part_id: str) -> str:
+    try:
+        return program.node(part_id).heading
+    except KeyError:
+        return part_id
+
+
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as an exact Decimal (18.6 stays 18.6); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() else None
+
+
+def _fmt(value: Decimal) -> str:
+    return format_number(int(value) if value == value.to_integral_value() else float(value))
+
+
+def _context(program: Program, draft: Draft) -> dict[str, Any]:
+    """Fields the program's condition texts may use (as book.compose.context, without the book)."""
+    a = draft.data.get("applicant") or {}
+    years = draft.plan_years or [draft.year]
+    return {
+        "city": a.get("city", ""), "organization": a.get("organization", ""),
+        "contact": a.get("contact", ""), "phone": a.get("phone", ""),
+        "year": draft.year, "period_start": years[0], "period_end": years[-1],
+        "program_name": program.name, "date_cn": "",
+    }
+
+
+def _period_text(years: list[int]) -> str:
+    return f"{years[0]}—{years[-1]}年" if years else "（空）"
+
+
+def _part(draft: Draft, part_id: str) -> dict:
+    """A part's content without creating it (the checks never change the draft)."""
+    part = (draft.data.get("parts") or {}).get(part_id)
+    return part if isinstance(part, dict) else {}
+
+
+# text fields ----------------------------------------------------------------------
+def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str, str]]:
+    """(page, field, label, text) of every free-text field a user types, in page order.
+
+    Like carry_over._text_fields but read-only, with page/field split the way the
+    wizard addresses fields, and a Chinese label for messages.
+    """
+    a = draft.data.get("applicant", {})
+    for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"), ("phone", "联系电话")):
+        if isinstance(a.get(key), str):
+            yield "basic", key, f"基本信息“{label}”", a[key]
+    ctx = _context(program, draft)
+    eligibility = draft.data.get("eligibility") or {}
+    for cond in program.conditions:
+        entry = eligibility.get(cond.id) or {}
+        if isinstance(entry.get("evidence"), str):
+            yield "eligibility", f"{cond.id}.evidence", f"申报条件“{_condition_text(cond.text, ctx)}”的佐证说明", entry["evidence"]
+    parts = draft.data.get("parts", {})
+    known = [n.id for n in program.parts()]
+    for part_id in known + [p for p in parts if p not in known]:
+        part = parts.get(part_id)
+        if not isinstance(part, dict):
+            continue
+        h = f"“{_heading(program, part_id)}”"
+        if isinstance(part.get("text"), str):
+            yield part_id, "text", f"{h}正文", part["text"]
+        for n, item in enumerate(part.get("items", [])):
+            for key, label in (("problem", "问题"), ("countermeasure", "对策")):
+                if isinstance(item.get(key), str):
+                    yield part_id, f"items.{n}.{key}", f"{h}第{n + 1}条{label}", item[key]
+        for n, ind in enumerate(part.get("indicators", [])):
+            for key, label in (("name", "名称"), ("note", "说明")):
+                if isinstance(ind.get(key), str):
+                    yield part_id, f"indicators.{n}.{key}", f"{h}第{n + 1}个指标的{label}", ind[key]
+        for n, m in enumerate(part.get("tasks", [])):
+            task = program.task(m.get("task", ""))
+            name = f"{h}“{m.get('title') or (task.title if task else m.get('task', ''))}”"
+            for key, label in (("title", "举措标题"), ("text", "具体举措"), ("lead", "牵头部门")):
+                if isinstance(m.get(key), str):
+                    yield part_id, f"tasks.{n}.{key}", f"{name}的{label}", m[key]
+            for k, dept in enumerate(m.get("partners", [])):
+                if isinstance(dept, str):
+                    yield part_id, f"tasks.{n}.partners.{k}", f"{name}的配合部门", dept
+            for k, project in enumerate(m.get("projects", [])):
+                if isinstance(project.get("title"), str):
+                    yield part_id, f"tasks.{n}.projects.{k}.title", f"{name}的第{k + 1}个专栏标题", project["title"]
+                for j, entry in enumerate(project.get("items", [])):
+                    if isinstance(entry, str):
+                        yield part_id, f"tasks.{n}.projects.{k}.items.{j}", f"{name}第{k + 1}个专栏的第{j + 1}项", entry
+        for n, row in enumerate(part.get("rows", [])):
+            for key, label in (("progress", "进度安排"), ("lead", "牵头部门")):
+                if isinstance(row.get(key), str):
+                    yield part_id, f"rows.{n}.{key}", f"{h}第{n + 1}行的{label}", row[key]
+            for k, dept in enumerate(row.get("partners", [])):
+                if isinstance(dept, str):
+                    yield part_id, f"rows.{n}.partners.{k}", f"{h}第{n + 1}行的配合部门", dept
+    for n, att in enumerate(draft.data.get("attachments", [])):
+        if isinstance(att.get("title"), str):
+            yield "export", f"attachments.{n}.title", f"附件{n + 1}的名称", att["title"]
+
+
+def _condition_text(source: str, ctx: dict[str, Any]) -> str:
+    try:
+        return render(source, ctx, "conditions")
+    except TemplateTextError:
+        return source
+
+
+def _split_path(path: str) -> tuple[str, str]:
+    """A document path (as in data["review"]) → (page, field): parts.targets.indicators.2 → (targets, indicators.2)."""
+    bits = path.split(".")
+    if bits[0] == "parts" and len(bits) >= 3:
+        return bits[1], ".".join(bits[2:])
+    if bits[0] == "attachments":
+        return "export", path
+    if bits[0] == "applicant" and len(bits) >= 2:
+        return "basic", ".".join(bits[1:])
+    if bits[0] == "letter":
+        return "letter", ".".join(bits[1:])
+    return "basic", path
+
+
+# completeness ---------------------------------------------------------------------
+def _live_count(node: OutlineNode, part: dict) -> int:
+    """字数 the length hint is about: the part's text; for 建设举措 the measures themselves."""
+    n = char_count(part.get("text", ""))
+    if node.kind == "measures":
+        for m in part.get("tasks", []):
+            n += char_count(m.get("text", ""))
+            for project in m.get("projects", []):
+                n += char_count(project.get("title", ""))
+                n += sum(char_count(x) for x in project.get("items", []) if isinstance(x, str))
+    return n
+
+
+@rule
+def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
+    """completeness.*: every Gap of desktop_app.core.completeness, plus parts over their length hint.
+
+    Two gaps are left to the consistency rules so they are reported once:
+    missing schedule years (schedule.years) and an invalid letter date (letter.date).
+    """
+    for gap in completeness.basic_gaps(draft):
+        yield Finding(ERROR, "completeness.basic", gap.page, gap.field, f"{gap.message}，请在‘基本信息’页填写")
+    for node in program.parts():
+        part = _part(draft, node.id)
+        filled = completeness.part_has_content(draft, node)
+        h = f"“{node.heading}”"
+        for gap in completeness.part_gaps(program, draft, node):
+            if node.kind == "schedule" and gap.field == "rows" and part.get("rows"):
+                continue  # a missing year: schedule.years says it
+            message = gap.message if node.heading in gap.message else f"{h}：{gap.message}"
+            if gap.field in ("text", "items", "rows", "indicators", "tasks"):
+                empty = gap.field != "text" or char_count(part.get("text", "")) == 0
+                if empty:
+                    sev = ERROR if node.required else WARNING
+                    yield Finding(sev, "completeness.empty", node.id, gap.field, f"{message}，请填写")
+                else:
+                    yield Finding(WARNING, "completeness.short", node.id, gap.field, f"{message}，请充实内容")
+            else:
+                sev = ERROR if node.required and not filled else WARNING
+                rid = "completeness.empty" if sev == ERROR else "completeness.row"
+                yield Finding(sev, rid, node.id, gap.field, f"{message}，请补齐")
+        if node.length:
+            n = _live_count(node, part)
+            if n > node.length[1]:
+                yield Finding(HINT, "completeness.long", node.id, "text",
+                              f"{h}现有 {n} 字，超过建议的 {node.length[0]}–{node.length[1]} 字，可适当精简")
+
+
+# debris ---------------------------------------------------------------------------
+_PLACEHOLDER = re.compile(
+    r"×{2,}[市县区省局]?|(?<![A-Za-z])[Xx]{2}[市县区省局]|(?<![A-Za-z])[Xx]{3,}(?![A-Za-z])[市县区省局]?")
+_BRACKET = re.compile(r"【[^】\n]{0,30}】|【|】")
+_TODO = re.compile(r"TODO|待补充|待定|待更新", re.IGNORECASE)
+_TITLES = re.compile(r"《[^》]*》|〔[^〕]*〕")
+
+
+@rule
+def check_debris(program: Program, draft: Draft) -> Iterator[Finding]:
+    """debris.*: template leftovers, unconfirmed carried-over fields, last year's plan period."""
+    labels: dict[tuple[str, str], str] = {}
+    years = draft.plan_years
+    old_periods = [f"{years[0] - 1}{dash}{years[-1] - 1}年" for dash in ("—", "-", "－", "–")] if years else []
+    for page, field, label, text in text_fields(program, draft):
+        labels[(page, field)] = label
+        if not text:
+            continue
+        m = _PLACEHOLDER.search(text)
+        if m:
+            yield Finding(ERROR, "debris.placeholder", page, field,
+                          f"{label}中还有占位符“{m.group(0)}”，请替换为实际内容")
+        m = _BRACKET.search(text)
+        if m:
+            yield Finding(WARNING, "debris.bracket", page, field,
+                          f"{label}中还有方括号“{m.group(0)}”（模板提示或批注），请改为正式内容或删除")
+        m = _TODO.search(text)
+        if m:
+            yield Finding(WARNING, "debris.todo", page, field,
+                          f"{label}中还有“{m.group(0)}”标记，请补充完整后删除该标记")
+        plain = _TITLES.sub("", text)
+        hit = next((p for p in old_periods if p in plain), None)
+        if hit:
+            yield Finding(WARNING, "debris.old_period", page, field,
+                          f"{label}中的“{hit}”疑似上年的建设期，本次建设期为{_period_text(years)}，请核对")
+    for path in draft.data.get("review") or []:
+        if not isinstance(path, str):
+            continue
+        page, field = _split_path(path)
+        label = labels.get((page, field))
+        if label is None and field.startswith("indicators.") and field.count(".") == 1:
+            n = int(field.split(".")[1]) if field.split(".")[1].isdigit() else -1
+            rows = _part(draft, page).get("indicators", [])
+            name = rows[n].get("name", "") if 0 <= n < len(rows) else ""
+            label = f"“{_heading(program, page)}”指标“{name}”的基期值和目标值"
+        if label is None:
+            label = f"“{_heading(program, page)}”中的内容" if page in {n.id for n in program.parts()} else path
+        yield Finding(WARNING, "debris.review", page, field, f"{label}沿用上年内容，请核对其中的数字后确认")
+
+
+# targets --------------------------------------------------------------------------
+#: Units counted in whole numbers: the needed value is rounded up to a whole number.
+COUNT_UNITS = {"家", "件", "项", "个", "人", "人次", "名", "场", "次", "所", "户", "条", "批", "家次"}
+
+
+def _passes(value: Decimal, op: str, bound: Decimal) -> bool:
+    return value > bound if op == ">" else value >= bound
+
+
+def _needed(bound: Decimal, op: str, unit: str) -> str:
+    """What the target must be, in words: 至少应为 1740 件 / 应超过 27.12 亿元."""
+    if unit in COUNT_UNITS:
+        least = bound.to_integral_value(ROUND_CEILING) if op != ">" else bound.to_integral_value(ROUND_FLOOR) + 1
+        return f"至少应为 {_fmt(least)} {unit}".rstrip()
+    if op == ">":
+        return f"应超过 {_fmt(bound)} {unit}".rstrip()
+    return f"至少应为 {_fmt(bound.quantize(Decimal('0.01'), ROUND_CEILING))} {unit}".rstrip()
+
+
+@rule
+def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
+    """targets.growth / targets.total: each year's target against the guide; targets.qualitative."""
+    node = program.part_of_kind("targets")
+    if node is None:
+        return
+    part = _part(draft, node.id)
+    years = draft.plan_years
+    for n, row in enumerate(part.get("indicators", [])):
+        ind: Indicator | None = program.indicator(row.get("key"))
+        if ind is None or ind.threshold.kind not in ("growth", "total") or ind.threshold.value is None:
+            continue
+        th = ind.threshold
+        name = row.get("name") or ind.name
+        unit = row.get("unit") or ind.unit
+        targets = list(row.get("targets") or [])[: len(years)]
+        field = f"indicators.{n}"
+        limit = Decimal(repr(th.value)) if isinstance(th.value, float) else Decimal(th.value)
+        if th.kind == "total":
+            for year, value in zip(years, targets):
+                v = _number(value)
+                if v is None or _passes(v, th.op, limit):
+                    continue
+                how = "低于" if v < limit else "未达到"
+                yield Finding(ERROR, "targets.total", node.id, field,
+                              f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{how}指南要求的{th.text}"
+                              f"（{_needed(limit, th.op, unit)}）")
+            continue
+        prev = _number(row.get("baseline"))
+        for i, (year, value) in enumerate(zip(years, targets)):
+            v = _number(value)
+            if v is not None and prev is not None and prev > 0:
+                bound = prev * (100 + limit) / 100
+                if not _passes(v, th.op, bound):
+                    growth = ((v - prev) * 100 / prev).quantize(Decimal("0.1"), ROUND_DOWN)
+                    how = "低于" if v < bound else "未达到"
+                    than = "较上年" if i else f"较基期（{year - 1}年）"
+                    yield Finding(ERROR, "targets.growth", node.id, field,
+                                  f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{than}增幅 {growth}%，"
+                                  f"{how}指南要求的{th.text}（{_needed(bound, th.op, unit)}）")
+            prev = v
+    # The guide's targets that are not numbers: the prose should answer each.
+    text = part.get("text", "")
+    if not char_count(text):
+        return  # an empty text is completeness.empty already
+    for k, target in enumerate(program.qualitative_targets):
+        words = [w for w in QUALITATIVE_WORDS if w in target]
+        if words and not any(w in text for w in words):
+            yield Finding(HINT, "targets.qualitative", node.id, "text",
+                          f"“{node.heading}”正文未提及指南的定性目标“{target}”（如“{'”“'.join(words)}”），"
+                          f"建议写明预期成效")
+
+
+#: Words that show the 建设目标 prose answers a qualitative target; a target is
+#: checked with those of these words its own text contains.
+QUALITATIVE_WORDS = ("认可", "推广", "平台")
+
+
+# eligibility ----------------------------------------------------------------------
+@rule
+def check_eligibility(program: Program, draft: Draft) -> Iterator[Finding]:
+    """eligibility.*: each 申报条件 confirmed, met, and backed by evidence."""
+    state = draft.data.get("eligibility") or {}
+    ctx = _context(program, draft)
+    for cond in program.conditions:
+        text = _condition_text(cond.text, ctx)
+        entry = state.get(cond.id) or {}
+        met = entry.get("met")
+        if met is None:
+            yield Finding(WARNING, "eligibility.unconfirmed", "eligibility", cond.id,
+                          f"请在‘申报条件自查’页确认是否满足申报条件“{text}”")
+        elif met is False:
+            yield Finding(ERROR, "eligibility.not_met", "eligibility", cond.id,
+                          f"不满足申报条件“{text}”，不能申报")
+        elif not str(entry.get("evidence") or "").strip():
+            yield Finding(WARNING, "eligibility.evidence", "eligibility", f"{cond.id}.evidence",
+                          f"申报条件“{text}”已确认满足，请填写佐证说明（文件、排名或数据来源）")
+
+
+# consistency ----------------------------------------------------------------------
+@rule
+def check_period(program: Program, draft: Draft) -> Iterator[Finding]:
+    """period.span: the 建设期 spans program.period_years years."""
+    years = draft.plan_years
+    if len(years) != program.period_years:
+        period = draft.data.get("period") or {}
+        span = (f"{years[0]}—{years[-1]}年（{len(years)}年）" if years
+                else f"起止年份有误（{period.get('start')}—{period.get('end')}年）")
+        yield Finding(ERROR, "period.span", "basic", "period",
+                      f"建设期{span}，指南要求{program.period_years}年，请在‘基本信息’页修改申报年度或建设期")
+
+
+@rule
+def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
+    """schedule.*: every plan year and every measure scheduled, years in the period, departments known."""
+    node = program.part_of_kind("schedule")
+    if node is None:
+        return
+    rows = _part(draft, node.id).get("rows", [])
+    if not rows:
+        return  # completeness.empty says so
+    h = f"“{node.heading}”"
+    years = draft.plan_years
+    for n, row in enumerate(rows):
+        y = row.get("year")
+        if isinstance(y, int) and not isinstance(y, bool) and y not in years:
+            yield Finding(ERROR, "schedule.out_of_period", node.id, f"rows.{n}",
+                          f"{h}第{n + 1}行的年度 {y} 年不在建设期{_period_text(years)}内，请改为建设期内的年度")
+    scheduled_years = {r.get("year") for r in rows}
+    for y in years:
+        if y not in scheduled_years:
+            yield Finding(ERROR, "schedule.years", node.id, "rows",
+                          f"{h}缺少 {y} 年的工作安排，请按年度补充")
+    measures = program.part_of_kind("measures")
+    tasks = _part(draft, measures.id).get("tasks", []) if measures else []
+    scheduled = {r.get("task") for r in rows}
+    for n, m in enumerate(tasks):
+        tid = m.get("task")
+        if tid and tid not in scheduled:
+            task = program.task(tid)
+            name = m.get("title") or (task.title if task else tid)
+            yield Finding(WARNING, "schedule.tasks", node.id, "rows",
+                          f"建设举措“{name}”在{h}中没有安排，请至少安排一行")
+    known: set[str] = set()
+    for m in tasks:
+        known.add(str(m.get("lead") or "").strip())
+        known.update(str(p).strip() for p in m.get("partners", []))
+    known.discard("")
+    reported: set[str] = set()
+    for n, row in enumerate(rows):
+        for dept in [row.get("lead") or "", *row.get("partners", [])]:
+            dept = str(dept).strip()
+            if dept and known and dept not in known and dept not in reported:
+                reported.add(dept)
+                yield Finding(HINT, "schedule.departments", node.id, f"rows.{n}",
+                              f"{h}第{n + 1}行的部门“{dept}”在建设举措中未列为牵头或配合部门，请核对分工是否一致")
+
+
+@rule
+def check_letter(program: Program, draft: Draft) -> Iterator[Finding]:
+    """letter.*: the signer is the applicant (named with its city first) and the date is plausible."""
+    a = draft.data.get("applicant") or {}
+    org, city = str(a.get("organization") or "").strip(), str(a.get("city") or "").strip()
+    if org and city and not org.startswith(city):
+        yield Finding(WARNING, "letter.signer", "letter", "signer",
+                      f"{program.letter.title}落款单位“{org}”不是以所在城市“{city}”开头，"
+                      f"请核对申报单位（如“{city}人民政府”）")
+    raw = (draft.data.get("letter") or {}).get("date", "")
+    date = parse_iso(raw)
+    if date is None:
+        shown = f"“{raw}”" if raw else "未填写"
+        yield Finding(ERROR, "letter.date", "letter", "date",
+                      f"{program.letter.title}落款日期{shown}，不是有效日期，请选择落款日期")
+    elif date.year not in (draft.year, draft.year - 1):
+        yield Finding(WARNING, "letter.date_range", "letter", "date",
+                      f"{program.letter.title}落款日期 {date.year}年{date.month}月{date.day}日 不在申报年度"
+                      f"（{draft.year - 1}—{draft.year}年）内，请核对")

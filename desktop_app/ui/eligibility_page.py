@@ -1,0 +1,64 @@
+"""申报条件自查: the guide's conditions, each confirmed with evidence."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
+
+from desktop_app.book.compose import context
+from desktop_app.core.textrender import render
+from desktop_app.ui.pages import DraftPage, guide_box
+
+CHOICES = (("未确认", None), ("满足", True), ("不满足", False))
+
+
+class EligibilityPage(DraftPage):
+    key = "eligibility"
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, "申报条件自查", parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(guide_box(
+            f"申报主体：{self.program.applicant.get('kind', '')}。以下条件须全部满足，并写明依据（文件、排名、数据来源）。",
+            "指南要求"))
+        grid = QGridLayout()
+        grid.setColumnStretch(2, 1)
+        ctx = context(self.program, self.draft)
+        self.combos: dict[str, QComboBox] = {}
+        self.evidence: dict[str, QLineEdit] = {}
+        state = self.draft.data.setdefault("eligibility", {})
+        for row, cond in enumerate(self.program.conditions):
+            entry = state.setdefault(cond.id, {"met": None, "evidence": ""})
+            text = QLabel(f"{row + 1}. {render(cond.text, ctx, f'conditions.{cond.id}')}")
+            text.setWordWrap(True)
+            combo = QComboBox()
+            for label, value in CHOICES:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(next(i for i, (_l, v) in enumerate(CHOICES) if v == entry.get("met")))
+            evidence = QLineEdit(entry.get("evidence", ""))
+            evidence.setPlaceholderText("依据，例如：批复文件文号、全省排名及数据来源")
+            combo.currentIndexChanged.connect(lambda _i, c=cond.id, w=combo: self._set(c, "met", w.currentData()))
+            evidence.textChanged.connect(lambda t, c=cond.id: self._set(c, "evidence", t.strip()))
+            grid.addWidget(text, row * 2, 0, 1, 3)
+            grid.addWidget(combo, row * 2 + 1, 0)
+            grid.addWidget(evidence, row * 2 + 1, 1, 1, 2)
+            self.combos[cond.id] = combo
+            self.evidence[cond.id] = evidence
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def _set(self, cond_id: str, key: str, value) -> None:
+        self.draft.data.setdefault("eligibility", {}).setdefault(cond_id, {})[key] = value
+        self.session.touch()
+
+    def _entries(self):
+        state = self.draft.data.get("eligibility", {})
+        return [state.get(c.id, {}) for c in self.program.conditions]
+
+    def state(self) -> str:
+        entries = self._entries()
+        if all(e.get("met") is True and e.get("evidence") for e in entries):
+            return "complete"
+        return "partial" if any(e.get("met") is not None or e.get("evidence") for e in entries) else "empty"
+
+    def focus_field(self, field: str) -> None:
+        cond = field.split(".")[0] if field else ""
+        (self.combos.get(cond) or next(iter(self.combos.values()))).setFocus()
