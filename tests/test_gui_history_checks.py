@@ -125,3 +125,45 @@ def test_eligibility_page_records_conditions(qtbot, window):
     assert stored.data["eligibility"]["demo_city"]["met"] is False
     qtbot.waitUntil(lambda: any(f.page == "eligibility" and f.severity == "error" for f in wiz.checks.findings),
                     timeout=2000)
+
+
+def test_history_compares_two_chosen_revisions(qtbot, window, monkeypatch):
+    from desktop_app.core import store as store_module
+    from desktop_app.ui.history_dialogs import HistoryDialog
+
+    window.open_sample()
+    monkeypatch.setattr(store_module, "REVISION_WINDOW", store_module.dt.timedelta(0))
+    editor = window.wizard.pages_by_key["safeguards"].prose.edit
+    window.wizard.go_to("safeguards")
+    for text in ("第一稿保障", "第二稿保障"):
+        editor.selectAll()
+        type_text(editor, text)
+        window.session.flush()
+    dialog = HistoryDialog(window.store, window.session.program, window.session.draft.id)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 3  # import, two edits
+    dialog.list.item(0).setSelected(True)
+    dialog.list.item(2).setSelected(True)
+    shown = dialog.view.toPlainText()
+    assert "→" in shown and "第二稿保障" in shown and "【删去】" in shown
+    assert not dialog.restore_button.isEnabled()  # restore needs exactly one revision
+
+
+def test_layout_settings_dialog_changes_the_exported_book(qtbot, window, tmp_path):
+    import zipfile
+
+    from desktop_app.book.export import export_docx
+    from desktop_app.ui.layout_dialog import LayoutDialog
+
+    dialog = LayoutDialog(window.store)
+    qtbot.addWidget(dialog)
+    dialog.widgets["font_body"].setCurrentText("仿宋")
+    dialog.widgets["bold_rank3"].setChecked(True)
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    window.open_sample()
+    out = export_docx(window.session.draft, tmp_path / "b.docx", window.session.layout())
+    styles = zipfile.ZipFile(out).read("word/styles.xml").decode()
+    assert 'w:eastAsia="仿宋"' in styles and "仿宋_GB2312" not in styles
+    h3 = styles[styles.index('w:styleId="plan-h3"'):]
+    h3 = h3[: h3.index("</w:style>")]
+    assert '<w:b w:val="1"/>' in h3

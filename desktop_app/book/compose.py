@@ -118,6 +118,24 @@ def schedule_table(program: Program, draft: Draft) -> Table:
     return Table(program.book.get("schedule_table_title", "进度安排表"), columns, tuple(body), "schedule")
 
 
+def indicator_notes(program: Program, draft: Draft) -> tuple[str, tuple[str, ...]]:
+    """工作目标涉及指标说明: each indicator's 说明, printed as an attachment of its own."""
+    title = program.book.get("indicator_notes_title", "工作目标涉及指标说明")
+    node = program.part_of_kind("targets")
+    if node is None:
+        return title, ()
+    rows = draft.part(node.id).get("indicators", [])
+    def sentence(text: str) -> str:
+        text = " ".join(paragraphs(text))
+        return text if _CLOSING.search(text) or text.endswith(("。", "！", "？")) else text + "。"
+
+    notes = tuple(
+        f"{n}.{ind.get('name', '').strip()}（{ind.get('unit', '').strip()}）：{sentence(ind['note'])}"
+        for n, ind in enumerate((i for i in rows if i.get("note", "").strip()), 1)
+    )
+    return title, notes
+
+
 def _measures(program: Program, part: dict, level: int) -> list:
     blocks = _text_blocks(part.get("text", ""), level)
     for n, measure in enumerate(part.get("tasks", []), 1):
@@ -171,6 +189,10 @@ def compose(program: Program, draft: Draft) -> Book:
     plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
     book = Book(title=plan_title)
     attachments = [a for a in draft.attachments if a.get("title", "").strip()]
+    notes_title, notes = indicator_notes(program, draft)
+    if notes and notes_title and not any(a["title"].strip() == notes_title for a in attachments):
+        # The indicator notes always travel with the book, as seed plans attach them.
+        attachments.insert(0, {"title": notes_title})
     order = program.book.get("binding_order", ["cover", "toc", "letter", "plan", "attachments"])
     for kind in order:
         if kind == "cover":
@@ -200,7 +222,11 @@ def compose(program: Program, draft: Draft) -> Book:
             book.sections.append(Section("plan", plan_title, blocks, restart_numbering=True))
         elif kind == "attachments":
             if attachments:
-                pages = [AttachmentPage(n, a["title"].strip()) for n, a in enumerate(attachments, 1)]
+                notes_title, notes = indicator_notes(program, draft)
+                pages = [
+                    AttachmentPage(n, a["title"].strip(), notes if a["title"].strip() == notes_title else ())
+                    for n, a in enumerate(attachments, 1)
+                ]
                 book.sections.append(Section("attachments", "附件材料", pages))
         elif kind != "toc":
             raise ValueError(f"binding_order 中的“{kind}”未知")

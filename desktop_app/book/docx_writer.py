@@ -306,6 +306,10 @@ class DocxWriter:
         self.blank()
         title = self.para(block.title, "title")
         set_ppr(title._p.get_or_add_pPr(), "w:outlineLvl", val="0")  # listed in the 目录
+        if block.body:
+            self.blank()
+            for text in block.body:
+                self.para(text, "body")
 
     def _contents(self, block: Contents) -> None:
         self.para(block.title, "title")

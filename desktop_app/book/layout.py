@@ -52,3 +52,28 @@ class Layout:
     @property
     def text_width(self) -> int:
         return self.page_width - self.margin_left - self.margin_right
+
+
+#: What local rules vary, as the settings dialog offers them: key → (label, choices).
+#: Stored as JSON in the draft store's settings; unknown or missing keys fall back
+#: to GB/T 9704 defaults, so an old settings file never breaks an export.
+SETTING_CHOICES: dict[str, tuple[str, tuple]] = {
+    "font_body": ("正文字体", ("仿宋_GB2312", "仿宋")),
+    "font_kai": ("二级标题字体", ("楷体_GB2312", "楷体")),
+    "font_hei": ("一级标题字体", ("黑体",)),
+    "font_title": ("标题字体", ("方正小标宋简体", "小标宋体", "华文中宋", "宋体")),
+    "bold_rank3": ("三级标题（1.）加粗", (False, True)),
+    "mirror_margins": ("双面打印对称页边距", (False, True)),
+}
+
+
+def layout_from_settings(settings: dict | None) -> Layout:
+    """A Layout from saved settings; anything not offered by SETTING_CHOICES is ignored."""
+    settings = settings or {}
+
+    def pick(key):
+        value = settings.get(key)
+        return value if value in SETTING_CHOICES[key][1] else SETTING_CHOICES[key][1][0]
+
+    fonts = Fonts(title=pick("font_title"), body=pick("font_body"), kai=pick("font_kai"), hei=pick("font_hei"))
+    return Layout(fonts=fonts, bold_rank3=pick("bold_rank3"), mirror_margins=pick("mirror_margins"))

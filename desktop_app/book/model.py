@@ -92,10 +92,13 @@ class AttachmentList:
 
 @dataclass(frozen=True)
 class AttachmentPage:
-    """The first page of one attachment: 附件N flush left, its title centred on line 3."""
+    """One attachment: 附件N flush left, its title centred on line 3, then any body
+    the program writes itself (the indicator notes); other attachments are
+    supplied on paper and only their first page is printed here."""
 
     number: int
     title: str
+    body: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

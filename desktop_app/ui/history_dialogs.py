@@ -49,7 +49,8 @@ class HistoryDialog(QDialog):
         self.store, self.program, self.draft_id = store, program, draft_id
         self.restored = False
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("每次编辑都会自动记录；5 分钟内的连续修改合为一个版本，最多保留 100 个版本。"))
+        layout.addWidget(QLabel("每次编辑都会自动记录；5 分钟内的连续修改合为一个版本，最多保留 100 个版本。\n"
+                                "选中一个版本查看它改了什么；按住 Ctrl 选中两个版本，比较二者的差别。"))
         split = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
         self.view = QTextBrowser()
@@ -66,7 +67,8 @@ class HistoryDialog(QDialog):
         layout.addLayout(buttons)
         close.clicked.connect(self.reject)
         self.restore_button.clicked.connect(self.restore_selected)
-        self.list.currentRowChanged.connect(self._show)
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.list.itemSelectionChanged.connect(self._on_selection)
         self.revisions = store.revisions(draft_id)
         for rev in self.revisions:
             parts = "、".join(part_label(program, p) for p in rev.parts) or "无变化"
@@ -74,6 +76,21 @@ class HistoryDialog(QDialog):
             self.list.addItem(item)
         if self.revisions:
             self.list.setCurrentRow(0)
+
+    def _on_selection(self) -> None:
+        rows = sorted(self.list.row(i) for i in self.list.selectedItems())
+        if len(rows) == 2:
+            self.compare(rows[1], rows[0])
+        elif len(rows) == 1:
+            self._show(rows[0])
+        self.restore_button.setEnabled(len(rows) == 1)
+
+    def compare(self, older_row: int, newer_row: int) -> None:
+        """The differences between two chosen revisions (older → newer)."""
+        older, newer = self.revisions[older_row], self.revisions[newer_row]
+        diffs = diff_drafts(self.store.revision_draft(older.id), self.store.revision_draft(newer.id))
+        title = f"{older.saved_at.replace('T', ' ')} → {newer.saved_at.replace('T', ' ')} 的差别"
+        self._render(title, diffs)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.revisions):
@@ -85,7 +102,10 @@ class HistoryDialog(QDialog):
             diffs = diff_drafts(before, after)
         else:
             diffs = []
-        chunks = [f"<h3>{html.escape(rev.saved_at.replace('T', ' '))} 的版本</h3>"]
+        self._render(f"{rev.saved_at.replace('T', ' ')} 的版本", diffs)
+
+    def _render(self, title: str, diffs) -> None:
+        chunks = [f"<h3>{html.escape(title)}</h3>"]
         if not diffs:
             chunks.append("<p>这是最早的版本，或本版本只改动了表格中的数字。</p>")
         for d in diffs:

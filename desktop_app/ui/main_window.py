@@ -38,11 +38,42 @@ class MainWindow(QMainWindow):
         self.list_page.open_requested.connect(self.open_draft)
         self.list_page.sample_requested.connect(self.open_sample)
         self.list_page.delete_requested.connect(self.delete_draft)
-        save = QAction("立即保存", self)
-        save.setShortcut(QKeySequence.StandardKey.Save)
-        save.triggered.connect(self.save_now)
-        self.addAction(save)
+        self._make_menus()
         self.refresh_list()
+
+    def _make_menus(self) -> None:
+        def action(menu, text, slot, shortcut=None):
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        files = self.menuBar().addMenu("文件(&F)")
+        action(files, "新建草稿…", self.new_draft, QKeySequence.StandardKey.New)
+        action(files, "从往年草稿新建…", self.new_from_previous)
+        action(files, "打开示例草稿", self.open_sample)
+        action(files, "返回草稿列表", self.show_list)
+        files.addSeparator()
+        action(files, "退出", self.close, QKeySequence.StandardKey.Quit)
+        draft = self.menuBar().addMenu("草稿(&D)")
+        self.save_action = action(draft, "立即保存", self.save_now, QKeySequence.StandardKey.Save)
+        self.history_action = action(draft, "历史版本…", self.show_history)
+        draft.addSeparator()
+        action(draft, "版式设置…", self.edit_layout)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        action(help_menu, "关于", self.show_about)
+
+    def edit_layout(self) -> None:
+        from desktop_app.ui.layout_dialog import LayoutDialog
+
+        LayoutDialog(self.store, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"关于{APP_NAME}",
+                          f"{APP_NAME} {__version__}\n\n编写专利转化重点城市引领计划申报书，导出符合 GB/T 9704-2012 的 Word/PDF。"
+                          f"\n草稿库：{self.store.path}")
 
     # draft list ------------------------------------------------------------------------
     def refresh_list(self) -> None:

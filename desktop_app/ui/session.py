@@ -18,6 +18,8 @@ from desktop_app.core.store import DraftStore, StoreError
 
 #: Debounce: typing bursts are saved together, and always within a second.
 AUTOSAVE_MS = 400
+#: Where the 版式设置 live in the store's settings table.
+LAYOUT_KEY = "layout"
 
 
 class DraftSession(QObject):
@@ -55,6 +57,17 @@ class DraftSession(QObject):
         self.dirty = False
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         return True
+
+    def layout(self):
+        """The book layout from the officer's 版式设置 (GB/T 9704 when never set)."""
+        import json
+
+        from desktop_app.book.layout import layout_from_settings
+
+        try:
+            return layout_from_settings(json.loads(self.store.get_meta(LAYOUT_KEY) or "{}"))
+        except (ValueError, TypeError):
+            return layout_from_settings({})
 
     def remember_page(self, page_key: str) -> None:
         try:

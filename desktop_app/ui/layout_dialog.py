@@ -1,0 +1,50 @@
+"""版式设置: the few things local rules vary (fonts, bold 1. headings, mirrored margins)."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+
+from desktop_app.book.layout import SETTING_CHOICES
+from desktop_app.core.store import DraftStore
+from desktop_app.ui.session import LAYOUT_KEY
+
+
+class LayoutDialog(QDialog):
+    def __init__(self, store: DraftStore, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("版式设置")
+        self.store = store
+        try:
+            current = json.loads(store.get_meta(LAYOUT_KEY) or "{}")
+        except ValueError:
+            current = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("默认按 GB/T 9704-2012《党政机关公文格式》排版；如本地要求不同，可在此调整。\n"
+                                "若电脑没有“仿宋_GB2312”“楷体_GB2312”，请改选“仿宋”“楷体”。"))
+        form = QFormLayout()
+        self.widgets = {}
+        for key, (label, choices) in SETTING_CHOICES.items():
+            if isinstance(choices[0], bool):
+                w = QCheckBox()
+                w.setChecked(bool(current.get(key, choices[0])))
+            else:
+                w = QComboBox()
+                w.addItems(list(choices))
+                w.setCurrentText(current.get(key, choices[0]) if current.get(key) in choices else choices[0])
+            form.addRow(label, w)
+            self.widgets[key] = w
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def values(self) -> dict:
+        return {k: (w.isChecked() if isinstance(w, QCheckBox) else w.currentText()) for k, w in self.widgets.items()}
+
+    def _save(self) -> None:
+        self.store.set_meta(LAYOUT_KEY, json.dumps(self.values(), ensure_ascii=False))
+        self.accept()
