@@ -68,6 +68,27 @@ def cmd_dump(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Run the guide's checks; exit 1 when any error is found (for scripts and CI)."""
+    import json as _json
+
+    from desktop_app.core.exchange import read_draft_file
+    from desktop_app.core.program import get_program
+    from desktop_app.core.rules import findings_to_json, has_errors, run_checks
+
+    draft = read_draft_file(args.json) if args.json else _store(args).load(args.draft)
+    findings = run_checks(get_program(draft.program_id), draft)
+    if args.format == "json":
+        print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
+    else:
+        labels = {"error": "错误", "warning": "警告", "hint": "提示"}
+        for f in findings:
+            print(f"[{labels.get(f.severity, f.severity)}] {f.message}  ({f.page}:{f.field})")
+        errors = sum(f.severity == "error" for f in findings)
+        print(f"共 {len(findings)} 条：{errors} 个错误" if findings else "检查通过，没有发现问题。")
+    return 1 if has_errors(findings) else 0
+
+
 def cmd_list(args) -> int:
     for row in _store(args).list():
         print(f"{row.id}\t{row.updated}\t{row.title}")
@@ -107,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("draft_id")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("check", help="按指南检查草稿（有错误时退出码为 1）")
+    p.add_argument("--json", help="草稿文件 (.json)")
+    p.add_argument("--draft", help="库中的草稿编号")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("list", help="列出库中的草稿")
     p.set_defaults(func=cmd_list)

@@ -12,8 +12,12 @@ DEB_PACKAGES=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   # Chinese glyphs for the interface and the PDF
   fonts-noto-cjk
-  # PDF export and its checks
-  libreoffice-writer-nogui poppler-utils
+  # stand-ins for the book's Windows fonts in the PDF (resources/fonts/fonts.conf):
+  # 楷体 → AR PL UKai CN, Times New Roman → Liberation Serif, and 仿宋 → FandolFang,
+  # the only free 仿宋 covering GB2312 in Debian (TeX Live's; ~100 MB, ~30 s to install)
+  fonts-arphic-ukai fonts-liberation2 texlive-lang-chinese
+  # PDF export (python3-uno lets it update the 目录 before export) and its checks
+  libreoffice-writer-nogui python3-uno poppler-utils
 )
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

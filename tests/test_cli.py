@@ -115,3 +115,22 @@ def test_version(data_dir):
     result = run(data_dir, "--version")
     assert result.returncode == 0
     assert result.stdout.strip() == __version__
+
+
+def test_check_exits_1_on_errors_and_0_on_the_sample(tmp_path, capsys):
+    import json as _json
+
+    from desktop_app.cli import main
+
+    sample = Path(__file__).resolve().parent.parent / "resources" / "samples" / "yangzhou_2021_sample.json"
+    assert main(["check", "--json", str(sample)]) == 0
+    assert "检查通过" in capsys.readouterr().out
+    data = _json.loads(sample.read_text(encoding="utf-8"))
+    data["parts"]["targets"]["indicators"][2]["targets"][1] = 1500
+    bad = tmp_path / "bad.json"
+    bad.write_text(_json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", "--json", str(bad), "--format", "json"]) == 1
+    findings = _json.loads(capsys.readouterr().out)
+    assert [f["rule"] for f in findings] == ["targets.growth"]
+    assert findings[0]["page"] == "targets" and findings[0]["field"] == "indicators.2"
+    assert "1740" in findings[0]["message"]

@@ -146,7 +146,7 @@ def _soffice_env() -> dict[str, str]:
     env = _clean_env()
     conf = fonts_conf()
     if not WINDOWS and conf.is_file():
-        env["FONTCONFIG_FILE"] = str(conf)
+        env["FONTCONFIG_FILE"] = str(conf.resolve())  # a relative path is read from /etc/fonts
     return env
 
 
@@ -193,8 +193,7 @@ def _stop(proc: subprocess.Popen | None, grace: float) -> None:
 
 def _soffice_base(soffice: Path, profile: Path) -> list[str]:
     return [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-            "--nocrashreport", "--nodefault", "--nofirststartwizard", "--nolockcheck", "--nologo",
-            "--norestore"]
+            "--nodefault", "--nofirststartwizard", "--nolockcheck", "--nologo", "--norestore"]
 
 
 def _tail(path: Path, limit: int = 400) -> str:
@@ -205,6 +204,19 @@ def _tail(path: Path, limit: int = 400) -> str:
     lines = [ln.strip() for ln in text.splitlines()
              if ln.strip() and "javaldx" not in ln]  # Debian's harmless Java warning
     return " ".join(lines)[-limit:]
+
+
+def _complete_pdf(path: Path) -> bool:
+    """The file is a whole PDF: header at the start, %%EOF at the end."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(5)
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
 
 
 # the two ways to convert ----------------------------------------------------------------
@@ -245,8 +257,11 @@ def _convert_uno(soffice: Path, uno_python: str, src: Path, out: Path, work: Pat
                                  stdout=subprocess.PIPE, stderr=slog, env=_clean_env())
 
             def read(stream=script_proc.stdout) -> None:
-                for raw in stream:
-                    lines.put(raw.decode("utf-8", "replace").strip())
+                try:
+                    for raw in stream:
+                        lines.put(raw.decode("utf-8", "replace").strip())
+                except (OSError, ValueError):  # closed under us when the script is stopped
+                    pass
 
             reader = threading.Thread(target=read, name="convert_pdf-stdout", daemon=True)
             reader.start()
@@ -267,7 +282,7 @@ def _convert_uno(soffice: Path, uno_python: str, src: Path, out: Path, work: Pat
             reader.join(timeout=2)
             while not lines.empty():
                 report(lines.get_nowait())
-        if script_proc.returncode != 0:
+        if script_proc.returncode != 0 and not ("exported" in steps_seen and _complete_pdf(out)):
             detail = _tail(script_log) or _tail(office_log) or f"转换脚本退出代码 {script_proc.returncode}"
             raise _failure(detail)
     finally:
@@ -284,7 +299,8 @@ def _convert_plain(soffice: Path, src: Path, work: Path, deadline: float, timeou
     """soffice --convert-to pdf: no UNO, so a 目录 (TOC field) is NOT updated and stays as written."""
     outdir = work / "plain"
     outdir.mkdir()
-    # JSON filter options (LibreOffice 7.4+) keep the blank pages; older versions ignore them.
+    # JSON filter options keep the blank pages (LibreOffice 7.4+, checked on 7.4;
+    # how older versions take them is untested).
     target = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"},' \
              '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
     log = work / "soffice.log"
@@ -340,18 +356,18 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
             shutil.copyfile(src, local)
         except OSError as exc:
             raise PdfError(f"无法读取 {src}：{exc.strerror or exc}。") from exc
-        if uno_python:
-            produced = work / "book.pdf"
-            _convert_uno(soffice, uno_python, local, produced, work, say, deadline, timeout)
-        else:
-            say("正在生成 PDF（未找到 LibreOffice 的 Python 组件，目录页码不会更新）…")
-            produced = _convert_plain(soffice, local, work, deadline, timeout)
         try:
-            data = produced.read_bytes()
-        except OSError:
-            data = b""
-        if not data.startswith(b"%PDF"):
-            raise _failure("没有得到 PDF 文件")
+            if uno_python:
+                produced = work / "book.pdf"
+                _convert_uno(soffice, uno_python, local, produced, work, say, deadline, timeout)
+            else:
+                say("正在生成 PDF（未找到 LibreOffice 的 Python 组件，目录页码不会更新）…")
+                produced = _convert_plain(soffice, local, work, deadline, timeout)
+        except OSError as exc:  # soffice or its Python could not be started at all
+            raise _failure(f"无法启动 {exc.filename or soffice}：{exc.strerror or exc}") from exc
+        if not _complete_pdf(produced):
+            raise _failure(_tail(work / "soffice.log") or "没有得到完整的 PDF 文件")
+        data = produced.read_bytes()
         say("正在保存 PDF…")
         from desktop_app.core.exchange import atomic_write_bytes
 

@@ -171,6 +171,15 @@ def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes owner-only files; a book is an ordinary document, so keep
+        # the replaced file's mode, or give the umask's usual one.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
