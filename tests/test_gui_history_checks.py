@@ -100,6 +100,16 @@ def test_new_from_last_year_through_the_dialog(qtbot, window):
     assert window.store.revisions(draft.id)[0].reason == "carry_over"
     # the review marks show up as warnings in the checks panel
     assert any(f.rule.startswith("debris") and "核对" in f.message for f in window.wizard.checks.findings)
+    # confirming a part's figures clears its 待更新 marks and its warnings
+    window.wizard.go_to("overview")
+    page = window.wizard.pages_by_key["overview"]
+    assert page.review_bar.isVisible()
+    qtbot.mouseClick(page.review_button, Qt.MouseButton.LeftButton)
+    assert not page.review_bar.isVisible()
+    window.session.flush()
+    assert not any(p.startswith("parts.overview.") for p in window.store.load(draft.id).data["review"])
+    qtbot.waitUntil(lambda: not any(f.page == "overview" and f.rule == "debris.review"
+                                    for f in window.wizard.checks.findings), timeout=2000)
     # 对照上年 shows last year's part beside this year's
     window.wizard.go_to("foundation")
     compare = window.wizard.button(window.wizard.WizardButton.CustomButton1)

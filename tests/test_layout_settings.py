@@ -52,3 +52,11 @@ def test_indicator_notes_become_an_attachment(sample_draft, tmp_path):
     assert len(notes) == 2 and all(n.endswith("。") for n in notes)
     # and the plan lists it after the body
     assert any(p.startswith("附件：1.工作目标涉及指标说明") for p in paras)
+
+
+def test_headings_and_table_titles_keep_with_next(sample_draft, tmp_path):
+    out = export_docx(sample_draft, tmp_path / "b.docx")
+    styles = _styles(out)
+    for style_id in ("plan-h1", "plan-h2", "plan-h3", "plan-h4", "plan-caption"):
+        assert "<w:keepNext/>" in _style(styles, style_id), style_id
+    assert "<w:keepNext/>" not in _style(styles, "Normal")

@@ -90,6 +90,8 @@ class DocxWriter:
         pf.line_spacing = Twips(line or lay.line_pitch)
         pf.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
         pf.widow_control = False
+        # A heading or a table's title never ends a page alone.
+        pf.keep_with_next = key.startswith("h") or key in ("caption", "title", "panelhead")
         ppr = style.element.get_or_add_pPr()
         if not snap:
             set_ppr(ppr, "w:snapToGrid", val="0")

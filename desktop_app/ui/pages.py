@@ -128,9 +128,44 @@ class PartPage(DraftPage):
         self.layout_ = QVBoxLayout(self)
         if node.prompt:
             self.layout_.addWidget(guide_box(node.prompt))
+        self.review_bar = self._make_review_bar()
+        self.layout_.addWidget(self.review_bar)
+        self.show_review()
         self.prose = ProseEditor(node.length)
         self.prose.set_text(self.part.get("text", ""))
         self.prose.changed.connect(self._set_text)
+
+    def _make_review_bar(self) -> QFrame:
+        """Shown on a part carried over from last year until the officer confirms its figures."""
+        bar = QFrame()
+        bar.setStyleSheet("QFrame { background: #fff4ce; border: 1px solid #e0c060; }")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.review_label = QLabel()
+        self.review_button = QPushButton("已核对本部分")
+        self.review_button.clicked.connect(self.confirm_reviewed)
+        row.addWidget(self.review_label, 1)
+        row.addWidget(self.review_button)
+        return bar
+
+    def _review_paths(self) -> list[str]:
+        prefix = f"parts.{self.node.id}."
+        return [p for p in self.draft.data.get("review", []) if p.startswith(prefix)]
+
+    def show_review(self) -> None:
+        pending = self._review_paths()
+        self.review_bar.setVisible(bool(pending))
+        self.review_label.setText(f"本部分沿用上年草稿，其中 {len(pending)} 处含数字，请逐一核对更新后点击“已核对本部分”。")
+
+    def confirm_reviewed(self) -> None:
+        """The officer has checked this part's figures: drop its 待更新 marks."""
+        pending = set(self._review_paths())
+        self.draft.data["review"] = [p for p in self.draft.data.get("review", []) if p not in pending]
+        self.show_review()
+        self.session.touch()
+
+    def initializePage(self) -> None:
+        self.show_review()
 
     def _set_text(self, text: str) -> None:
         self.part["text"] = text
