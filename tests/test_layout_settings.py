@@ -60,3 +60,31 @@ def test_headings_and_table_titles_keep_with_next(sample_draft, tmp_path):
     for style_id in ("plan-h1", "plan-h2", "plan-h3", "plan-h4", "plan-caption"):
         assert "<w:keepNext/>" in _style(styles, style_id), style_id
     assert "<w:keepNext/>" not in _style(styles, "Normal")
+
+
+def test_tables_cells_fangsong_numbers_right_and_within_type_area(sample_draft, tmp_path):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    out = export_docx(sample_draft, tmp_path / "b.docx")
+    styles = _styles(out)
+    assert 'w:eastAsia="仿宋_GB2312"' in _style(styles, "plan-cell")
+    doc = Document(str(out))
+    indicator = next(t for t in doc.tables if t.rows[0].cells[1].text == "指标名称")
+    baseline = indicator.rows[1].cells[3]
+    assert baseline.text == "192"
+    assert baseline.paragraphs[0].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    for width in __import__("re").findall(r'<w:tblW w:w="(\d+)" w:type="dxa"/>', xml):
+        assert int(width) <= 11906 - 1587 - 1474  # the 156 mm type area
+
+
+def test_contents_field_and_update_on_open(sample_draft, tmp_path):
+    out = export_docx(sample_draft, tmp_path / "b.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert 'TOC \\o "1-2" \\h \\z \\u' in xml
+    # the field's cached result already lists the headings, before any update
+    toc = xml[xml.index("TOC \\o"): xml.index('w:fldCharType="end"', xml.index("TOC \\o"))]
+    assert "一、建设基础" in toc and "五、进度安排" in toc and "工作目标涉及指标说明" in toc
+    settings = zipfile.ZipFile(out).read("word/settings.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings
