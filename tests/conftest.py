@@ -41,3 +41,16 @@ def store():
     s = DraftStore(memory=True)
     yield s
     s.close()
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The main window over a fresh draft store in tmp_path, shown offscreen."""
+    from desktop_app.ui.app import create_window
+
+    win = create_window(tmp_path / "drafts.sqlite3")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close_draft()
+    win.store.close()

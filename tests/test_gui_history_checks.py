@@ -10,18 +10,6 @@ from qt_helpers import type_text
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    from desktop_app.ui.app import create_window
-
-    win = create_window(tmp_path / "drafts.sqlite3")
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_draft()
-    win.store.close()
-
-
 def _click_item(qtbot, list_widget, row):
     rect = list_widget.visualItemRect(list_widget.item(row))
     qtbot.mouseClick(list_widget.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -14,18 +14,6 @@ from qt_helpers import edit_cell, type_text
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    from desktop_app.ui.app import create_window
-
-    win = create_window(tmp_path / "drafts.sqlite3")
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_draft()
-    win.store.close()
-
-
 def _create_draft_through_dialog(qtbot, window):
     """Click 新建草稿, fill the dialog by typing, press 创建."""
     from desktop_app.ui.new_draft_dialog import NewDraftDialog
