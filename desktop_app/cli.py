@@ -95,6 +95,21 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_programs(args) -> int:
+    """The programs installed in templates/ (PATENT_APP_TEMPLATES overrides), newest first:
+    what a new draft can be written for."""
+    from desktop_app import paths
+    from desktop_app.core.program import available_programs
+
+    programs = available_programs()
+    if not programs:
+        print(f"没有已安装的申报项目（在 {paths.templates_dir()} 中找不到 program.yaml）", file=sys.stderr)
+        return 1
+    for p in programs:
+        print(f"{p.id}\t{p.name}\t{p.year}年度\t建设期{p.period_years}年\t任务{len(p.tasks)}项")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop_app.ui.app import run
 
@@ -137,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="列出库中的草稿")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("programs", help="列出已安装的申报项目（编号、名称、年度、建设期、任务数）")
+    p.set_defaults(func=cmd_programs)
     return parser
 
 

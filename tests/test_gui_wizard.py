@@ -15,11 +15,13 @@ pytestmark = pytest.mark.gui
 
 
 def _create_draft_through_dialog(qtbot, window):
-    """Click 新建草稿, fill the dialog by typing, press 创建."""
+    """Click 新建草稿, choose the 2021 program, fill the dialog by typing, press 创建."""
     from desktop_app.ui.new_draft_dialog import NewDraftDialog
 
     def fill():
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NewDraftDialog) and w.isVisible())
+        # The newest program is offered first; these tests write the 2021 city plan.
+        dialog.program.setCurrentIndex(dialog.program.findData("key_city_2021"))
         type_text(dialog.organization, "扬州市人民政府")
         assert dialog.city.text() == "扬州市"  # guessed from the organization
         type_text(dialog.contact, "王敏")

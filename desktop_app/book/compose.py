@@ -5,12 +5,12 @@ import re
 from typing import Any
 
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Column, Contents, Cover, Heading, Letter, Panel, Paragraph,
-    Section, Table, Title,
+    AttachmentList, AttachmentPage, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
+    Paragraph, Section, Table, Title,
 )
 from desktop_app.core.cleaning import paragraphs, xml_safe
 from desktop_app.core.dates import date_cn
-from desktop_app.core.draft import Draft
+from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
 from desktop_app.core.numbering import number_rank, numbered
 from desktop_app.core.program import OutlineNode, Program
@@ -23,7 +23,11 @@ _CLOSING = re.compile(r"[。；;：:，,]$")
 
 
 def context(program: Program, draft: Draft) -> dict[str, Any]:
-    """The fields the program's fixed-text templates may use."""
+    """The fields the program's fixed-text templates may use (listed in docs/programs.md).
+
+    `choices` holds every choice the program declares ("" until chosen), so
+    {{ choices.industry_chain }} renders on a fresh draft too.
+    """
     a = draft.applicant
     return {
         "city": a.get("city", ""),
@@ -33,7 +37,10 @@ def context(program: Program, draft: Draft) -> dict[str, Any]:
         "year": draft.year,
         "period_start": draft.plan_years[0],
         "period_end": draft.plan_years[-1],
+        "period_years": len(draft.plan_years),
         "program_name": program.name,
+        "short_name": program.short_name,
+        "choices": choice_values(program, draft),
         "date_cn": date_cn(draft.letter_date),
     }
 
@@ -72,10 +79,11 @@ def _problems(part: dict, level: int) -> list:
     return blocks
 
 
-def indicator_table(program: Program, draft: Draft) -> Table:
+def indicator_table(program: Program, draft: Draft, caption: str | None = None) -> Table:
     """绩效目标指标表: baseline year, one column per plan year, the guide's requirement."""
     years = draft.plan_years
-    part = draft.part(program.part_of_kind("targets").id)
+    node = program.part_of_kind("targets")
+    part = draft.part(node.id) if node else {}
     rows = []
     for n, ind in enumerate(part.get("indicators", []), 1):
         guide = program.indicator(ind.get("key"))
@@ -83,18 +91,26 @@ def indicator_table(program: Program, draft: Draft) -> Table:
         rows.append(
             (str(n), ind.get("name", ""), ind.get("unit", ""), format_number(ind.get("baseline")),
              *(format_number(t) for t in targets[: len(years)]),
-             guide.threshold.text if guide else "")
+             guide.requirement if guide else "")
         )
     # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.
     # The name column keeps at least 30 mm; longer periods narrow the year columns.
+    # A period shorter than three years gives its spare room to 指南要求 (two-year
+    # guides word it at length: 年均不少于5000万元；年均增幅不低于20%) and to 单位 (万元).
     year_w = min(17.0, (156 - 9 - 11 - 20 - 24 - 30) / len(years))
+    spare = max(0, 3 - len(years)) * year_w
+    unit_w = 11 + min(3.0, spare / 4)
+    guide_w = 24 + spare / 2
     columns = (
-        Column("序号", 9, "center"), Column("指标名称", 156 - 9 - 11 - 20 - 24 - year_w * len(years), "left"),
-        Column("单位", 11, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
+        Column("序号", 9, "center"),
+        Column("指标名称", 156 - 9 - unit_w - 20 - guide_w - year_w * len(years), "left"),
+        Column("单位", unit_w, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
         *(Column(f"{y}年", year_w, "right") for y in years),
-        Column("指南要求", 24, "center"),
+        Column("指南要求", guide_w, "center"),
     )
-    return Table(program.book.get("indicator_table_title", "绩效目标指标表"), columns, tuple(rows), "targets")
+    if caption is None:
+        caption = program.book.get("indicator_table_title", "绩效目标指标表")
+    return Table(caption, columns, tuple(rows), "targets")
 
 
 def schedule_table(program: Program, draft: Draft) -> Table:
@@ -182,18 +198,58 @@ def _outline_blocks(program: Program, draft: Draft) -> list:
     return blocks
 
 
+#: The 项目申报书's rows when program.yaml gives none: the applicant, the program,
+#: one row per choice, the period and the contact.
+DEFAULT_FORM_FIELDS = (
+    ("申报单位", "{{ organization }}"),
+    ("项目名称", "{{ plan_title }}"),
+    ("所属方向", "{{ short_name }}"),
+    ("建设期", "{{ period_start }}—{{ period_end }}年（{{ period_years }}年）"),
+    ("联系人", "{{ contact }}"),
+    ("联系电话", "{{ phone }}"),
+)
+
+
+def _form_fields(program: Program) -> list[tuple[str, str]]:
+    configured = (program.book.get("application_form") or {}).get("fields")
+    if configured:
+        return [(str(label), str(value)) for label, value in configured]
+    fields = list(DEFAULT_FORM_FIELDS)
+    at = 3  # the choices follow 所属方向
+    for choice in program.choices:
+        fields.insert(at, (choice.label, f"{{{{ choices.{choice.id} }}}}"))
+        at += 1
+    return fields
+
+
+def application_form(program: Program, draft: Draft, ctx: dict[str, Any]) -> Section:
+    """项目申报书: the form the guide's online system prints, as a bordered table of the
+    applicant's fields, then the 绩效目标 summary (the plan's indicator table), then
+    where the seal goes. Rows of choices not yet made print empty, as on paper."""
+    cfg = program.book.get("application_form") or {}
+    title = render(cfg.get("title", "项目申报书"), ctx, "application_form.title")
+    rows = tuple((label, render(value, ctx, f"application_form.{label}")) for label, value in _form_fields(program))
+    blocks: list = [Title(title), FormTable(rows)]
+    if program.part_of_kind("targets") is not None:
+        blocks.append(indicator_table(program, draft, cfg.get("indicator_title", "绩效目标")))
+    signature = cfg.get("signature", ["申报单位（盖章）：{{ organization }}", "{{ date_cn }}"])
+    blocks += [Paragraph(render(line, ctx, "application_form.signature"), "right") for line in signature]
+    return Section("application_form", title, blocks, numbered=False)
+
+
 def compose(program: Program, draft: Draft) -> Book:
-    """The book in the program's binding order: cover, letter, plan, attachments."""
+    """The book in the program's binding order: cover, letter or 项目申报书, plan, attachments."""
     ctx = context(program, draft)
     cover_cfg = program.book.get("cover", {})
     plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
+    ctx["plan_title"] = plan_title
     book = Book(title=plan_title)
     attachments = [a for a in draft.attachments if a.get("title", "").strip()]
     notes_title, notes = indicator_notes(program, draft)
     if notes and notes_title and not any(a["title"].strip() == notes_title for a in attachments):
         # The indicator notes always travel with the book, as seed plans attach them.
         attachments.insert(0, {"title": notes_title})
-    order = program.book.get("binding_order", ["cover", "toc", "letter", "plan", "attachments"])
+    order = program.binding_order
     for kind in order:
         if kind == "cover":
             cover = Cover(
@@ -207,6 +263,8 @@ def compose(program: Program, draft: Draft) -> Book:
             book.sections.append(Section("cover", "封面", [cover], numbered=False))
         elif kind == "letter":
             letter = program.letter
+            if letter is None:  # program.py refuses this; a hand-built Program may not
+                raise ValueError("binding_order 含 letter，但项目没有信用承诺书")
             block = Letter(
                 title=letter.title,
                 paragraphs=tuple(render(p, ctx, "letter") for p in letter.paragraphs),
@@ -215,6 +273,8 @@ def compose(program: Program, draft: Draft) -> Book:
                 date=ctx["date_cn"],
             )
             book.sections.append(Section("letter", letter.title, [block], numbered=False))
+        elif kind == "application_form":
+            book.sections.append(application_form(program, draft, ctx))
         elif kind == "plan":
             blocks: list = [Title(plan_title), *_outline_blocks(program, draft)]
             if attachments:
@@ -237,7 +297,8 @@ def compose(program: Program, draft: Draft) -> Book:
 
 def _insert_contents(book: Book, order: list[str]) -> None:
     """目录 lists the plan's headings to level 2 and each attachment; it is built last
-    because it must know them, and placed where binding_order puts it."""
+    because it must know them, and placed where binding_order puts it. Unnumbered
+    parts (信用承诺书, 项目申报书) are not listed: they carry no page number to point at."""
     entries = [(h.text, h.level) for s in book.sections if s.kind == "plan"
                for h in s.blocks if isinstance(h, Heading) and h.level <= 2]
     entries += [(p.title, 1) for s in book.sections if s.kind == "attachments"

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
+from docx.styles.style import StyleFactory
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import SubElement
 
 from desktop_app.book.layout import CJK_CHAR, Layout
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Contents, Cover, Heading, Letter, Panel, Paragraph, Section,
-    Table, Title,
+    AttachmentList, AttachmentPage, Book, Contents, Cover, FormTable, Heading, Letter, Panel, Paragraph,
+    Section, Table, Title,
 )
 from desktop_app.book.ooxml import (
     add_field, field_begin, field_end, set_fonts, set_ppr, set_rpr, set_setting, set_size,
@@ -30,6 +34,20 @@ from desktop_app.core.exchange import atomic_write_bytes
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+#: The same alignments as w:jc values, for tables written as XML text.
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+# Paragraphs and tables are the bulk of a book (a 60-page one has ~1 500 paragraphs
+# and ~700 table cells), and python-docx's object API costs ~0.1–1 ms for each:
+# add_paragraph() and p.style look styles up by walking the styles part, cell
+# access rebuilds the row's grid. So body paragraphs are made as lxml elements and
+# each table is written as one piece of XML text, exactly as python-docx would
+# write them (tests/test_bench.py holds the runs to python-docx's own).
+_P, _PPR, _PSTYLE, _R, _T, _VAL = (qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:t", "w:val"))
+_XML_SPACE = qn("xml:space")
+_W_NS = nsdecls("w")
+_TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+             'w:noVBand="1" w:val="04A0"/>')
 
 
 class DocxWriter:
@@ -39,6 +57,12 @@ class DocxWriter:
         self.layout = layout or Layout()
         self.doc = Document()
         self.styles: dict[str, object] = {}
+        #: w:pStyle of each style key; None for Normal, which paragraphs name by omission.
+        self.style_ids: dict[str, str | None] = {}
+        self._normal = self.doc.styles["Normal"]
+        self._body = self.doc._body  # python-docx's block container: parent of our Paragraphs
+        #: The body's last w:sectPr: every block goes in before it, as add_paragraph() puts it.
+        self._body_end = self.doc.element.body.get_or_add_sectPr()
         self._setup_document()
 
     # document-wide settings ----------------------------------------------------
@@ -65,10 +89,13 @@ class DocxWriter:
                snap: bool = True, outline: int | None = None, base: str | None = None):
         lay = self.layout
         if key == "body":
-            style = self.doc.styles["Normal"]
+            style = self._normal
         else:
-            style = self.doc.styles.add_style(f"plan-{key}", WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = self.doc.styles["Normal"]
+            # What styles.add_style() does, minus its search of every style for the name
+            # (a few ms per style): plan-* names are ours and new.
+            style = StyleFactory(self.doc.styles.element.add_style_of_type(
+                f"plan-{key}", WD_STYLE_TYPE.PARAGRAPH, False))
+            style.base_style = self._normal
             style.element.find(qn("w:name")).set(qn("w:val"), name)
         style.quick_style = True
         rpr = style.element.get_or_add_rPr()
@@ -98,6 +125,7 @@ class DocxWriter:
         if outline is not None:
             set_ppr(ppr, "w:outlineLvl", val=str(outline))
         self.styles[key] = style
+        self.style_ids[key] = None if key == "body" else style.style_id
         return style
 
     def _make_styles(self) -> None:
@@ -160,9 +188,18 @@ class DocxWriter:
 
     # paragraphs --------------------------------------------------------------------
     def para(self, text: str, style: str, **fmt):
-        p = self.doc.add_paragraph(style=self.styles[style])
+        """A body paragraph in `style`, as doc.add_paragraph(style=…).add_run(text) writes it."""
+        p_el = self._body_end.makeelement(_P)
+        self._body_end.addprevious(p_el)
+        ppr = SubElement(p_el, _PPR)
+        style_id = self.style_ids[style]
+        if style_id is not None:
+            SubElement(ppr, _PSTYLE).set(_VAL, style_id)
         if text:
-            p.add_run(text)
+            _add_run(p_el, text)
+        p = DocxParagraph(p_el, self._body)
+        if not fmt:
+            return p
         pf = p.paragraph_format
         if "align" in fmt:
             pf.alignment = _ALIGN[fmt["align"]]
@@ -250,6 +287,8 @@ class DocxWriter:
         elif isinstance(block, Title):
             self.para(block.text, "title")
             self.blank()
+        elif isinstance(block, FormTable):
+            self._form_table(block)
         elif isinstance(block, Panel):
             self._panel(block)
         elif isinstance(block, Cover):
@@ -276,7 +315,10 @@ class DocxWriter:
         self.para(cover.title, "cover_title")
         self.blank(6)
         for label, value in cover.fields:
-            self.para(f"{_pad_label(label)}：{value}", "cover_field", left=mm_twips(38))
+            # A long value (…管理委员会) wraps under itself, not under the label.
+            head = f"{_pad_label(label)}："
+            hang = text_width(head)  # cover fields print at 三号, the size text_width measures
+            self.para(f"{head}{value}", "cover_field", left=mm_twips(38) + hang, first=-hang)
 
     def _letter(self, letter: Letter) -> None:
         self.para(letter.title, "title")
@@ -326,55 +368,69 @@ class DocxWriter:
             if n == len(entries) - 1:
                 field_end(p)
 
+    # tables ---------------------------------------------------------------------------
+    def _insert_table(self, tbl_pr: str, grid: list[int], rows: str) -> None:
+        cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
+        self._body_end.addprevious(parse_xml(
+            f"<w:tbl {_W_NS}><w:tblPr>{tbl_pr}</w:tblPr><w:tblGrid>{cols}</w:tblGrid>{rows}</w:tbl>"))
+
+    def _fixed_table(self, widths_mm: list[float]) -> tuple[str, list[int]]:
+        """tblPr of a bordered, centred table spanning the type area; column widths (twips) scaled to fit."""
+        scale = self.layout.text_width / sum(widths_mm)
+        widths = [int(w * scale) for w in widths_mm]
+        tbl_pr = (f'<w:tblW w:type="dxa" w:w="{sum(widths)}"/><w:jc w:val="center"/>{_borders_xml(4)}'
+                  f'<w:tblLayout w:type="fixed"/>{_TBL_LOOK}')
+        return tbl_pr, widths
+
+    def _cell_text(self, text, style: str, jc: str | None = None) -> str:
+        """A cell's paragraphs: the first in `style` (and `jc`), each further line of text in "cell"."""
+        first, *more = str(text).split("\n")
+        jc_xml = f'<w:jc w:val="{jc}"/>' if jc else ""
+        out = f"<w:p><w:pPr>{_pstyle_xml(self.style_ids[style])}{jc_xml}</w:pPr>{_run_xml(first)}</w:p>"
+        if more:
+            cell = _pstyle_xml(self.style_ids["cell"])
+            out += "".join(f"<w:p><w:pPr>{cell}</w:pPr>{_run_xml(line) if line else ''}</w:p>" for line in more)
+        return out
+
+    def _form_table(self, block: FormTable) -> None:
+        """项目申报书 rows: label cell (表头 style) beside the value; rows never split."""
+        tbl_pr, widths = self._fixed_table([block.label_width_mm, 156 - block.label_width_mm])
+        # A form row is at least two lines high, so a blank value still leaves room to write.
+        min_height = round(self.layout.table_size_pt * 20 * 1.5 * 2)
+        tr_pr = f'<w:trPr><w:cantSplit/><w:trHeight w:val="{min_height}" w:hRule="atLeast"/></w:trPr>'
+        rows = "".join(
+            f"<w:tr>{tr_pr}{_tc(widths[0], self._cell_text(label, 'cellhead'))}"
+            f"{_tc(widths[1], self._cell_text(value, 'cell'))}</w:tr>"
+            for label, value in block.rows
+        )
+        self._insert_table(tbl_pr, widths, rows)
+        self.blank(style="plain")
+
     def _table(self, block: Table) -> None:
+        """A data table; the header row repeats on every page, no row splits across pages."""
         if block.caption:
             self.para(block.caption, "caption")
-        table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        _table_borders(tbl_pr)
-        total = self.layout.text_width
-        scale = total / sum(c.width_mm for c in block.columns)
-        widths = [int(c.width_mm * scale) for c in block.columns]
-        tbl_w = tbl_pr.find(qn("w:tblW"))
-        if tbl_w is None:
-            tbl_w = OxmlElement("w:tblW")
-            tbl_pr.append(tbl_w)
-        tbl_w.set(qn("w:w"), str(sum(widths)))
-        tbl_w.set(qn("w:type"), "dxa")
-        for col, width in zip(table.columns, widths):
-            col.width = Twips(width)
-        for r, row in enumerate(table.rows):
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))
-            if r == 0:
-                tr_pr.append(OxmlElement("w:tblHeader"))
-            values = [c.header for c in block.columns] if r == 0 else block.rows[r - 1]
-            for c, (cell, value) in enumerate(zip(row.cells, values)):
-                cell.width = Twips(widths[c])
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                p = cell.paragraphs[0]
-                p.style = self.styles["cellhead" if r == 0 else "cell"]
-                if r and block.columns[c].align != "left":
-                    p.paragraph_format.alignment = _ALIGN[block.columns[c].align]
-                lines = str(value).split("\n")
-                p.add_run(lines[0])
-                for extra in lines[1:]:
-                    cell.add_paragraph(extra, style=self.styles["cell"])
+        tbl_pr, widths = self._fixed_table([c.width_mm for c in block.columns])
+        jcs = [None if c.align == "left" else _JC[c.align] for c in block.columns]
+        # A row shorter than the header leaves python-docx's default cells, as add_table() made them.
+        even = _tc(round(self.layout.text_width * 635 // len(widths) / 635), "<w:p/>", v_center=False)
+        head = "".join(_tc(w, self._cell_text(c.header, "cellhead")) for w, c in zip(widths, block.columns))
+        rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"]
+        for values in block.rows:
+            cells = "".join(_tc(w, self._cell_text(v, "cell", jc)) for w, v, jc in zip(widths, values, jcs))
+            cells += even * (len(widths) - len(values))
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+        self._insert_table(tbl_pr, widths, "".join(rows))
         self.blank(style="plain")
 
     def _panel(self, panel: Panel) -> None:
-        table = self.doc.add_table(rows=1, cols=1)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table._tbl.tblPr, size=8)
-        cell = table.rows[0].cells[0]
-        cell.width = Twips(self.layout.text_width)
-        p = cell.paragraphs[0]
-        p.style = self.styles["panelhead"]
-        p.add_run(panel.title)
-        for item in panel.items:
-            cell.add_paragraph(f"● {item}", style=self.styles["panelitem"]).paragraph_format.left_indent = Twips(120)
+        """专栏: one boxed cell, the title centred, then the projects as a list."""
+        width = self.layout.text_width
+        tbl_pr = f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>{_borders_xml(8)}{_TBL_LOOK}'
+        item = f'<w:pPr>{_pstyle_xml(self.style_ids["panelitem"])}<w:ind w:left="120"/></w:pPr>'
+        content = (f'<w:p><w:pPr>{_pstyle_xml(self.style_ids["panelhead"])}</w:pPr>{_run_xml(panel.title)}</w:p>'
+                   + "".join(f"<w:p>{item}{_run_xml(f'● {text}')}</w:p>" for text in panel.items))
+        self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content, v_center=False)}</w:tr>")
         self.blank(style="plain")
 
 
@@ -394,22 +450,56 @@ def text_width(text: str) -> int:
     return sum(CJK_CHAR // 2 if ord(ch) < 0x2E80 else CJK_CHAR for ch in text)
 
 
-def _table_borders(tbl_pr, size: int = 4) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    # tblBorders follows tblW/jc/tblInd in CT_TblPr; before tblLayout/tblCellMar/tblLook.
-    anchor = next((c for c in tbl_pr if c.tag in {qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"),
-                                                  qn("w:tblLook")}), None)
-    if anchor is not None:
-        anchor.addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+def _borders_xml(size: int) -> str:
+    """Single black borders all round and between cells; `size` in eighths of a point."""
+    edge = f'w:val="single" w:sz="{size}" w:space="0" w:color="000000"'
+    return ("<w:tblBorders>" + "".join(f"<w:{e} {edge}/>" for e in ("top", "left", "bottom", "right",
+                                                                   "insideH", "insideV"))
+            + "</w:tblBorders>")
+
+
+def _tc(width: int, content: str, v_center: bool = True) -> str:
+    valign = '<w:vAlign w:val="center"/>' if v_center else ""
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{valign}</w:tcPr>{content}</w:tc>'
+
+
+def _pstyle_xml(style_id: str | None) -> str:
+    return f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+
+
+def _t_xml(text: str) -> str:
+    space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+def _run_xml(text: str) -> str:
+    """A w:r holding `text` exactly as python-docx's add_run(text) writes it: tabs as
+    w:tab, CR and LF as w:br, edge spaces kept with xml:space, empty text an empty run."""
+    if not text:
+        return "<w:r/>"
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        return f"<w:r>{_t_xml(text)}</w:r>"
+    parts = []
+    for piece in re.split(r"([\t\r\n])", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(_t_xml(piece))
+    return f"<w:r>{''.join(parts)}</w:r>"
+
+
+def _add_run(p, text: str) -> None:
+    """p.add_run(text) for a non-empty text, as lxml elements (same XML as python-docx)."""
+    r = SubElement(p, _R)
+    if "\t" in text or "\n" in text or "\r" in text:
+        r.text = text  # python-docx's CT_R setter: tabs and breaks as it writes them
+        return
+    t = SubElement(r, _T)
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XML_SPACE, "preserve")
 
 
 def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None) -> Path:

@@ -55,6 +55,15 @@ class Table:
 
 
 @dataclass(frozen=True)
+class FormTable:
+    """A filled-in form: bordered rows of label beside value, no header row (the
+    项目申报书). Labels print in 黑体, centred; values as table text."""
+
+    rows: tuple[tuple[str, str], ...]
+    label_width_mm: float = 36
+
+
+@dataclass(frozen=True)
 class Panel:
     """专栏: a boxed list of key projects under a measure."""
 
@@ -111,13 +120,14 @@ class Contents:
     levels: int = 2
 
 
-Block = Union[Contents, Title, Heading, Paragraph, Table, Panel, Cover, Letter, AttachmentList, AttachmentPage]
+Block = Union[Contents, Title, Heading, Paragraph, Table, FormTable, Panel, Cover, Letter, AttachmentList,
+              AttachmentPage]
 
 
 @dataclass
 class Section:
     """One bound part of the book; each starts on a right-hand page.
-    kind: cover | letter | plan | attachments."""
+    kind: cover | toc | letter | application_form | plan | attachments."""
 
     kind: str
     name: str

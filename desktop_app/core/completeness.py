@@ -81,23 +81,39 @@ def part_gaps(program: Program, draft: Draft, node: OutlineNode) -> list[Gap]:
     return gaps
 
 
-def basic_gaps(draft: Draft) -> list[Gap]:
-    labels = {"organization": "申报单位", "city": "所在城市", "contact": "联系人", "phone": "联系电话"}
-    return [Gap("basic", k, f"基本信息“{v}”未填写") for k, v in labels.items() if not draft.applicant.get(k, "").strip()]
+def basic_gaps(draft: Draft, program: Program | None = None) -> list[Gap]:
+    """基本信息 missing: the applicant's fields (labelled as the program names them) and,
+    given the program, each required choice not yet made and, without a letter, the 申报日期."""
+    applicant = program.applicant if program else {}
+    labels = {"organization": applicant.get("organization_label") or "申报单位",
+              "city": applicant.get("city_label") or "所在城市", "contact": "联系人", "phone": "联系电话"}
+    gaps = [Gap("basic", k, f"基本信息“{v}”未填写") for k, v in labels.items() if not draft.applicant.get(k, "").strip()]
+    if program is not None:
+        chosen = draft.data.get("choices") or {}
+        gaps += [Gap("basic", f"choices.{c.id}", f"基本信息“{c.label}”未选择")
+                 for c in program.choices if c.required and not str(chosen.get(c.id) or "").strip()]
+    return gaps
 
 
-def letter_gaps(draft: Draft) -> list[Gap]:
+def letter_gaps(draft: Draft, program: Program | None = None) -> list[Gap]:
+    """The date the book is signed: the letter's 落款日期, or the 申报日期 on 基本信息 when the
+    program has no 信用承诺书."""
     if parse_iso(draft.letter_date) is None:
-        return [Gap("letter", "date", "信用承诺书落款日期不是有效日期")]
+        if program is not None and program.letter is None:
+            return [Gap("basic", "date", "申报日期不是有效日期")]
+        title = program.letter.title if program is not None else "信用承诺书"
+        return [Gap("letter", "date", f"{title}落款日期不是有效日期")]
     return []
 
 
 def all_gaps(program: Program, draft: Draft) -> list[Gap]:
     """Every gap in page order: basic info, the outline parts, the letter."""
-    gaps = basic_gaps(draft)
+    gaps = basic_gaps(draft, program)
+    if program.letter is None:
+        gaps += letter_gaps(draft, program)
     for node in program.parts():
         gaps += part_gaps(program, draft, node)
-    return gaps + letter_gaps(draft)
+    return gaps + (letter_gaps(draft, program) if program.letter is not None else [])
 
 
 def page_state(gaps: list[Gap], has_content: bool) -> str:

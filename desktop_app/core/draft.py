@@ -84,7 +84,13 @@ class Draft:
 
     @property
     def letter_date(self) -> str:
+        """落款日期 of the 信用承诺书; for a program without a letter, the 申报日期."""
         return self.data.setdefault("letter", {}).get("date", "")
+
+    @property
+    def choices(self) -> dict[str, str]:
+        """The applicant's answers to the program's `choices` (e.g. 主攻产业链), by choice id."""
+        return self.data.setdefault("choices", {})
 
     @property
     def departments(self) -> list[str]:
@@ -102,6 +108,25 @@ class Draft:
 
     def __repr__(self) -> str:
         return f"Draft({self.id!r}, {self.title!r})"
+
+
+def choice_values(program: Program, draft: Draft) -> dict[str, str]:
+    """Every choice the program declares, with the draft's answer or "" — so a template's
+    {{ choices.<id> }} always renders, even before the officer has chosen."""
+    chosen = draft.data.get("choices") or {}
+    return {c.id: str(chosen.get(c.id) or "") for c in program.choices}
+
+
+def default_date(program: Program, year: int) -> str:
+    """The date a new draft starts with (program.yaml `default_date`, e.g. "{{ year }}-01-20")."""
+    from desktop_app.core.dates import parse_iso
+    from desktop_app.core.textrender import TemplateTextError, render
+
+    try:
+        text = render(program.default_date, {"year": year}, "default_date")
+    except TemplateTextError:
+        text = ""
+    return text if parse_iso(text) else dt.date(year, 3, 1).isoformat()
 
 
 def new_draft(
@@ -126,7 +151,7 @@ def new_draft(
         "year": year,
         "period": {"start": year, "end": year + program.period_years - 1},
         "parts": {},
-        "letter": {"date": dt.date(year, 3, 1).isoformat()},
+        "letter": {"date": default_date(program, year)},
         "departments": [],
         "attachments": [],
     }

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 
 from desktop_app import paths
+from desktop_app.core.dates import parse_iso
 from desktop_app.core.draft import FORMAT_NAME, FORMAT_VERSION, Draft
 
 #: Refuse files larger than this before parsing: a real draft is well under 1 MB.
@@ -42,12 +43,15 @@ _TYPE_NAMES = {
 }
 
 
-def _field_label(error: jsonschema.ValidationError) -> str:
-    """A readable path: titles from the schema where known, row numbers 1-based."""
+def field_label(path: list[str | int] | tuple[str | int, ...]) -> str:
+    """A readable field path: titles from the schema where known, row numbers 1-based.
+
+    ["parts", "targets", "indicators", 1, "baseline"] → 方案各部分 › 建设目标（targets）› … 第2行 › 基期值（baseline）
+    """
     schema = draft_schema()
     labels: list[str] = []
     node: Any = schema
-    for step in error.absolute_path:
+    for step in path:
         if isinstance(step, int):
             labels.append(f"第{step + 1}行")
             node = node.get("items", {}) if isinstance(node, dict) else {}
@@ -66,6 +70,10 @@ def _field_label(error: jsonschema.ValidationError) -> str:
             title = node.get("title") if isinstance(node, dict) else None
             labels.append(f"{title}（{step}）" if title else str(step))
     return " › ".join(labels) or "文件整体"
+
+
+def _field_label(error: jsonschema.ValidationError) -> str:
+    return field_label(list(error.absolute_path))
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
@@ -111,6 +119,9 @@ def validate_document(data: Any) -> list[str]:
             problems.append(f"建设期：{start}—{end}年超过10年，请检查起止年份")
         if not data["applicant"]["city"].strip():
             problems.append("申报单位信息 › 所在城市：不能为空")
+        date = (data.get("letter") or {}).get("date", "")
+        if date and parse_iso(date) is None:
+            problems.append(f"信用承诺书 › 落款日期：{date} 不是实际存在的日期，请改正（如 2021-03-01）")
     return problems
 
 
@@ -133,20 +144,39 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
         raise DraftFormatError([str(exc)], source) from exc
     except RecursionError as exc:
         raise DraftFormatError(["嵌套层次过深，不是本程序的草稿文件"], source) from exc
-    problems = validate_document(data)
+    try:
+        problems = validate_document(data)
+    except RecursionError as exc:  # parsed, yet too deep for the validator
+        raise DraftFormatError(["嵌套层次过深，不是本程序的草稿文件"], source) from exc
     if problems:
         raise DraftFormatError(problems, source)
     return Draft(data)
 
 
+def _size_text(n: int) -> str:
+    return f"{n / 1048576:.0f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
+
+
 def read_draft_file(path: str | os.PathLike) -> Draft:
     """Read a .json draft file; a clear DraftFormatError for anything unacceptable."""
     path = Path(path)
+
+    def too_big(size: str) -> DraftFormatError:
+        return DraftFormatError([f"文件过大（{size}，上限 {_size_text(MAX_FILE_BYTES)}），不是本程序的草稿文件"
+                                 "（草稿文件一般小于 1 MB），请检查选择的文件"], str(path))
+
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DraftFormatError([f"文件过大（{size // 1024 // 1024} MB），草稿文件一般小于 1 MB"], str(path))
-        raw = path.read_bytes()
+            raise too_big(_size_text(size))
+        # Read at most one byte past the limit: a device or a file still growing
+        # (whose size stat cannot tell) is refused without being read whole.
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise too_big(f"超过 {_size_text(MAX_FILE_BYTES)}")
+    except IsADirectoryError as exc:
+        raise DraftFormatError(["这是一个文件夹，不是草稿文件，请选择 .json 文件"], str(path)) from exc
     except FileNotFoundError as exc:
         raise DraftFormatError(["文件不存在，请检查路径"], str(path)) from exc
     except OSError as exc:

@@ -5,6 +5,7 @@ new year's guide is a new folder, not new code.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -16,6 +17,9 @@ from desktop_app import paths
 #: Part kinds the program knows how to edit and print.
 PART_KINDS = ("group", "prose", "problems", "targets", "measures", "schedule")
 
+#: What book.binding_order may list: the bound parts compose() knows how to build.
+BINDING_KINDS = ("cover", "toc", "letter", "application_form", "plan", "attachments")
+
 
 class ProgramError(ValueError):
     """A program folder is malformed; the message names the file and field."""
@@ -23,22 +27,44 @@ class ProgramError(ValueError):
 
 @dataclass(frozen=True)
 class Threshold:
-    """What the guide demands of an indicator: kind growth|total|none."""
+    """What the guide demands of an indicator: kind growth|total|none.
+
+    `average` is the guide's 年均: the period's mean (total) or its compound
+    yearly growth (growth) must reach `value`, not every single year.
+    `alternative` names another indicator whose own threshold may be met
+    instead (the guide's "100件以上或者金额超过1000万元").
+    """
 
     kind: str = "none"
     op: str = ">="
     value: float | None = None
     text: str = ""
+    average: bool = False
+    alternative: str | None = None
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """绩效目标 row the 建设目标 table starts with."""
+    """绩效目标 row the 建设目标 table starts with.
+
+    Most indicators have one requirement; a guide may set two on one figure
+    (年均不少于5000万元，年均增幅不低于20%), so `thresholds` holds them all and
+    `threshold` is the first, kept for the common case.
+    """
 
     key: str
     name: str
     unit: str
-    threshold: Threshold
+    thresholds: tuple[Threshold, ...] = (Threshold(),)
+
+    @property
+    def threshold(self) -> Threshold:
+        return self.thresholds[0]
+
+    @property
+    def requirement(self) -> str:
+        """The guide's words for the 指南要求 column: every threshold's text."""
+        return "；".join(t.text for t in self.thresholds if t.text)
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,20 @@ class Condition:
 
     id: str
     text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice the applicant makes on the 基本信息 page (e.g. 主攻产业链), stored in
+    the draft's `choices` and printed through templates as {{ choices.<id> }}.
+    `editable` lets the officer type a value the guide does not list."""
+
+    id: str
+    label: str
+    options: tuple[str, ...]
+    required: bool = True
+    editable: bool = False
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,7 +131,12 @@ class Letter:
 
 @dataclass(frozen=True)
 class Program:
-    """A whole guide: applicant kind, conditions, tasks, indicators, outline, letter, book text."""
+    """A whole guide: applicant kind, conditions, tasks, indicators, outline, letter, book text.
+
+    `letter` is None when the guide asks for no 信用承诺书: then the wizard has
+    no letter page and the book no letter. `outline_note` says where the
+    outline comes from when the guide prescribes none.
+    """
 
     id: str
     name: str
@@ -105,9 +150,15 @@ class Program:
     indicators: tuple[Indicator, ...]
     qualitative_targets: tuple[str, ...]
     outline: tuple[OutlineNode, ...]
-    letter: Letter
+    letter: Letter | None
     book: dict[str, Any]
     folder: Path | None = field(default=None, compare=False)
+    choices: tuple[Choice, ...] = ()
+    outline_note: str = ""
+    #: Words that show the 建设目标 prose answers a qualitative target, by target text
+    #: (only for targets whose program.yaml entry lists `keywords`).
+    qualitative_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    default_date: str = "{{ year }}-03-01"
 
     def walk(self) -> Iterator[OutlineNode]:
         """Every outline node, depth first, in printed order."""
@@ -138,6 +189,15 @@ class Program:
     def part_of_kind(self, kind: str) -> OutlineNode | None:
         return next((n for n in self.walk() if n.kind == kind), None)
 
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    @property
+    def binding_order(self) -> list[str]:
+        default = ["cover", "toc", "letter", "plan", "attachments"] if self.letter else \
+            ["cover", "toc", "plan", "attachments"]
+        return list(self.book.get("binding_order", default))
+
 
 def _require(data: dict, key: str, where: str):
     if key not in data or data[key] in (None, ""):
@@ -150,7 +210,63 @@ def _threshold(raw: dict, where: str) -> Threshold:
     unknown = set(raw) - known
     if unknown:
         raise ProgramError(f"{where} 的 threshold 有未知字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(known))}）")
-    return Threshold(**raw)
+    threshold = Threshold(**raw)
+    if threshold.kind not in ("growth", "total", "none"):
+        raise ProgramError(f"{where} 的 threshold 类型“{threshold.kind}”未知，可用：growth、total、none")
+    if threshold.op not in (">=", ">"):
+        raise ProgramError(f"{where} 的 threshold 比较符“{threshold.op}”未知，可用：>=、>")
+    return threshold
+
+
+def _indicator(raw: dict, where: str) -> Indicator:
+    key = _require(raw, "key", f"{where} 的 indicators")
+    here = f"{where} 的指标“{key}”"
+    if "threshold" in raw and "thresholds" in raw:
+        raise ProgramError(f"{here} 不能同时写 threshold 和 thresholds")
+    listed = raw["thresholds"] if "thresholds" in raw else [raw.get("threshold", {})]
+    if not listed:
+        listed = [{}]
+    return Indicator(key, _require(raw, "name", here), raw.get("unit", ""),
+                     tuple(_threshold(t or {}, here) for t in listed))
+
+
+def _choice(raw: dict, where: str) -> Choice:
+    choice_id = str(_require(raw, "id", f"{where} 的 choices"))
+    here = f"{where} 的选项“{choice_id}”"
+    if not re.fullmatch(r"[a-z0-9_]+", choice_id):
+        # The id is a key of the draft's `choices`, which the draft schema limits to these.
+        raise ProgramError(f"{here} 的编号只能用小写字母、数字和下划线")
+    options = tuple(str(o) for o in raw.get("options", ()))
+    if not options:
+        raise ProgramError(f"{here} 缺少可选项 options")
+    return Choice(choice_id, _require(raw, "label", here), options, bool(raw.get("required", True)),
+                  bool(raw.get("editable", False)), "".join(str(raw.get("prompt") or "").split()))
+
+
+def _qualitative(raw_list, where: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """Qualitative targets are plain strings, or {text, keywords} to say which words answer one."""
+    texts, keywords = [], {}
+    for raw in raw_list or ():
+        if isinstance(raw, dict):
+            text = str(_require(raw, "text", f"{where} 的 qualitative_targets"))
+            if raw.get("keywords"):
+                keywords[text] = tuple(str(k) for k in raw["keywords"])
+        else:
+            text = str(raw)
+        texts.append(text)
+    return tuple(texts), keywords
+
+
+def _letter(raw: dict | None) -> Letter | None:
+    if not raw:
+        return None
+    return Letter(
+        title=raw.get("title", "信用承诺书"),
+        paragraphs=tuple(raw.get("paragraphs", ())),
+        signer=raw.get("signer", "{{ organization }}"),
+        seal=raw.get("seal", "（公章）"),
+        default_date=raw.get("default_date", "{{ year }}-03-01"),
+    )
 
 
 def _node(raw: dict, where: str) -> OutlineNode:
@@ -173,7 +289,8 @@ def _node(raw: dict, where: str) -> OutlineNode:
 def program_from_dict(data: dict, folder: Path | None = None) -> Program:
     """Build a Program from parsed program.yaml content, checking what the code relies on."""
     where = f"{folder.name}/program.yaml" if folder else "program.yaml"
-    letter = _require(data, "letter", where)
+    letter = _letter(data.get("letter"))
+    qualitative, keywords = _qualitative(data.get("qualitative_targets"), where)
     program = Program(
         id=_require(data, "id", where),
         name=_require(data, "name", where),
@@ -192,28 +309,42 @@ def program_from_dict(data: dict, folder: Path | None = None) -> Program:
                  " ".join(str(t.get("guide", "")).split()).replace(" ", ""))
             for t in data.get("tasks", ())
         ),
-        indicators=tuple(
-            Indicator(_require(i, "key", f"{where} 的 indicators"),
-                      _require(i, "name", f"{where} 的指标“{i.get('key')}”"),
-                      i.get("unit", ""), _threshold(i.get("threshold", {}), f"{where} 的指标“{i.get('key')}”"))
-            for i in data.get("indicators", ())
-        ),
-        qualitative_targets=tuple(data.get("qualitative_targets", ())),
+        indicators=tuple(_indicator(i, where) for i in data.get("indicators", ())),
+        qualitative_targets=qualitative,
+        qualitative_keywords=keywords,
         outline=tuple(_node(n, where) for n in _require(data, "outline", where)),
-        letter=Letter(
-            title=letter.get("title", "信用承诺书"),
-            paragraphs=tuple(letter.get("paragraphs", ())),
-            signer=letter.get("signer", "{{ organization }}"),
-            seal=letter.get("seal", "（公章）"),
-            default_date=letter.get("default_date", "{{ year }}-03-01"),
-        ),
+        letter=letter,
         book=dict(data.get("book", {})),
         folder=folder,
+        choices=tuple(_choice(c, where) for c in data.get("choices", ())),
+        # Folded YAML lines are joined without spaces, as for the tasks.
+        outline_note="".join(str(data.get("outline_note") or "").split()),
+        default_date=str(data.get("default_date") or (letter.default_date if letter else "{{ year }}-03-01")),
     )
+    _check_program(program, where)
+    return program
+
+
+def _check_program(program: Program, where: str) -> None:
+    """What the code relies on across fields: unique ids, a known binding order, periods that exist."""
     ids = [n.id for n in program.walk()]
     if len(ids) != len(set(ids)):
         raise ProgramError(f"{where} 的提纲中有重复的部分编号")
-    return program
+    if program.period_years < 1:
+        raise ProgramError(f"{where} 的 period_years 应为正整数")
+    choice_ids = [c.id for c in program.choices]
+    if len(choice_ids) != len(set(choice_ids)):
+        raise ProgramError(f"{where} 的 choices 中有重复的编号")
+    for kind in program.binding_order:
+        if kind not in BINDING_KINDS:
+            raise ProgramError(f"{where} 的 binding_order 中“{kind}”未知，可用：{'、'.join(BINDING_KINDS)}")
+    if "letter" in program.binding_order and program.letter is None:
+        raise ProgramError(f"{where} 的 binding_order 含 letter，但没有定义 letter（信用承诺书）")
+    keys = {i.key for i in program.indicators}
+    for ind in program.indicators:
+        for th in ind.thresholds:
+            if th.alternative is not None and th.alternative not in keys:
+                raise ProgramError(f"{where} 的指标“{ind.key}”的 alternative “{th.alternative}”不是已定义的指标")
 
 
 def load_program(folder: Path) -> Program:

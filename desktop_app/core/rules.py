@@ -8,7 +8,7 @@ there. Rule ids are stable: the UI and the tests key on them.
 
 Rule ids and severities:
 
-    completeness.basic        error    基本信息 missing
+    completeness.basic        error    基本信息 missing (an applicant field, a required choice, the 申报日期)
     completeness.empty        error    a required part (or its required text / list) is empty
     completeness.short        warning  正文 shorter than the part's suggested 字数
     completeness.row          warning  a table row (problem, indicator, measure) incomplete
@@ -18,9 +18,11 @@ Rule ids and severities:
     debris.todo               warning  TODO, 待补充, 待定, 待更新 left in the text
     debris.review             warning  carried over from last year, figures not yet confirmed
     debris.old_period         warning  last plan period (e.g. 2020—2022年) outside 《》/〔〕
-    targets.growth            error    a yearly target below the guide's growth threshold
-    targets.total             error    a yearly target below the guide's absolute threshold
+    targets.growth            error    a yearly target (or the 年均 growth) below the guide's growth threshold
+    targets.total             error    a yearly target (or the 年均 value) below the guide's absolute threshold
     targets.qualitative       hint     建设目标 prose silent on a qualitative target of the guide
+    choices.unlisted          warning  a choice answered with a value the guide does not list (hint when
+                                       the program lets the officer type one: editable)
     eligibility.unconfirmed   warning  a 申报条件 not yet answered
     eligibility.not_met       error    a 申报条件 answered 不满足
     eligibility.evidence      warning  a 申报条件 met but without evidence
@@ -29,8 +31,9 @@ Rule ids and severities:
     schedule.out_of_period    error    a schedule row whose year is outside the plan period
     schedule.tasks            warning  a measure's task never scheduled
     schedule.departments      hint     a schedule department named in no measure
-    letter.signer             warning  signer (申报单位) does not start with the applicant city
-    letter.date               error    落款日期 not a real date
+    letter.signer             warning  signer (申报单位) does not start with the applicant city (only
+                                       for a program with a 信用承诺书 signed by a city)
+    letter.date               error    落款日期 not a real date (申报日期 on 基本信息 without a letter)
     letter.date_range         warning  落款日期 not in the application year or the year before
 
 No Qt here: the wizard, the CLI and the tests all call the same functions.
@@ -45,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
-from desktop_app.core.draft import Draft
+from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
 from desktop_app.core.program import Indicator, OutlineNode, Program
 from desktop_app.core.textrender import TemplateTextError, render
@@ -86,7 +89,8 @@ def run_checks(program: Program, draft: Draft) -> list[Finding]:
 
 def page_order(program: Program) -> list[str]:
     """Wizard page keys in the order the wizard shows them."""
-    return ["basic", "eligibility", *(n.id for n in program.parts()), "letter", "export"]
+    letter = ["letter"] if program.letter is not None else []
+    return ["basic", "eligibility", *(n.id for n in program.parts()), *letter, "export"]
 
 
 def sort_findings(program: Program, findings: list[Finding]) -> list[Finding]:
@@ -138,7 +142,8 @@ def _context(program: Program, draft: Draft) -> dict[str, Any]:
         "city": a.get("city", ""), "organization": a.get("organization", ""),
         "contact": a.get("contact", ""), "phone": a.get("phone", ""),
         "year": draft.year, "period_start": years[0], "period_end": years[-1],
-        "program_name": program.name, "date_cn": "",
+        "program_name": program.name, "short_name": program.short_name,
+        "period_years": len(years), "choices": choice_values(program, draft), "date_cn": "",
     }
 
 
@@ -163,6 +168,10 @@ def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str,
     for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"), ("phone", "联系电话")):
         if isinstance(a.get(key), str):
             yield "basic", key, f"基本信息“{label}”", a[key]
+    chosen = draft.data.get("choices") or {}
+    for choice in program.choices:
+        if choice.editable and isinstance(chosen.get(choice.id), str):
+            yield "basic", f"choices.{choice.id}", f"基本信息“{choice.label}”", chosen[choice.id]
     ctx = _context(program, draft)
     eligibility = draft.data.get("eligibility") or {}
     for cond in program.conditions:
@@ -229,6 +238,8 @@ def _split_path(path: str) -> tuple[str, str]:
         return "export", path
     if bits[0] == "applicant" and len(bits) >= 2:
         return "basic", ".".join(bits[1:])
+    if bits[0] == "choices":
+        return "basic", path
     if bits[0] == "letter":
         return "letter", ".".join(bits[1:])
     return "basic", path
@@ -254,7 +265,7 @@ def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
     Two gaps are left to the consistency rules so they are reported once:
     missing schedule years (schedule.years) and an invalid letter date (letter.date).
     """
-    for gap in completeness.basic_gaps(draft):
+    for gap in completeness.basic_gaps(draft, program):
         yield Finding(ERROR, "completeness.basic", gap.page, gap.field, f"{gap.message}，请在‘基本信息’页填写")
     for node in program.parts():
         part = _part(draft, node.id)
@@ -351,57 +362,131 @@ def _needed(bound: Decimal, op: str, unit: str) -> str:
     return f"至少应为 {_fmt(bound.quantize(Decimal('0.01'), ROUND_CEILING))} {unit}".rstrip()
 
 
+def _limit(value: float | int) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _row_values(row: dict, years: list[int]) -> tuple[Decimal | None, list[Decimal | None]]:
+    """A row's baseline and one target per plan year (None where not a number)."""
+    targets = list(row.get("targets") or [])[: len(years)]
+    targets += [None] * (len(years) - len(targets))
+    return _number(row.get("baseline")), [_number(v) for v in targets]
+
+
+def _year_ok(th, baseline: Decimal | None, values: list[Decimal | None], i: int) -> bool | None:
+    """Does year i meet a yearly threshold? None when it cannot be told (a figure missing)."""
+    v = values[i]
+    if v is None:
+        return None
+    limit = _limit(th.value)
+    if th.kind == "total":
+        return _passes(v, th.op, limit)
+    prev = baseline if i == 0 else values[i - 1]
+    if prev is None or prev <= 0:
+        return None
+    return _passes(v, th.op, prev * (100 + limit) / 100)
+
+
+def _alternative_met(program: Program, rows: list, years: list[int], th, i: int) -> str | None:
+    """The guide's "或者": None when the alternative indicator meets its own requirement in
+    year i (so this row's shortfall is no error), else the words to add to the message."""
+    if not th.alternative:
+        return ""
+    other = program.indicator(th.alternative)
+    row = next((r for r in rows if r.get("key") == th.alternative), None)
+    if other is None or row is None:
+        return ""
+    baseline, values = _row_values(row, years)
+    checks = [t for t in other.thresholds if t.kind in ("growth", "total") and t.value is not None and not t.average]
+    if checks and all(_year_ok(t, baseline, values, i) for t in checks):
+        return None
+    return f"，“{row.get('name') or other.name}”也未达到{other.requirement}"
+
+
 @rule
 def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
-    """targets.growth / targets.total: each year's target against the guide; targets.qualitative."""
+    """targets.growth / targets.total: each year's target (or the 年均) against the guide; targets.qualitative."""
     node = program.part_of_kind("targets")
     if node is None:
         return
     part = _part(draft, node.id)
     years = draft.plan_years
-    for n, row in enumerate(part.get("indicators", [])):
+    rows = part.get("indicators", [])
+    for n, row in enumerate(rows):
         ind: Indicator | None = program.indicator(row.get("key"))
-        if ind is None or ind.threshold.kind not in ("growth", "total") or ind.threshold.value is None:
+        if ind is None:
             continue
-        th = ind.threshold
         name = row.get("name") or ind.name
         unit = row.get("unit") or ind.unit
-        targets = list(row.get("targets") or [])[: len(years)]
         field = f"indicators.{n}"
-        limit = Decimal(repr(th.value)) if isinstance(th.value, float) else Decimal(th.value)
-        if th.kind == "total":
-            for year, value in zip(years, targets):
-                v = _number(value)
-                if v is None or _passes(v, th.op, limit):
+        baseline, values = _row_values(row, years)
+        for th in ind.thresholds:
+            if th.kind not in ("growth", "total") or th.value is None:
+                continue
+            limit = _limit(th.value)
+            rid = f"targets.{th.kind}"
+            if th.average:
+                message = _average_shortfall(th, limit, baseline, values, years, name, unit)
+                if message:
+                    yield Finding(ERROR, rid, node.id, field, message)
+                continue
+            for i, year in enumerate(years):
+                if _year_ok(th, baseline, values, i) is not False:
                     continue
-                how = "低于" if v < limit else "未达到"
-                yield Finding(ERROR, "targets.total", node.id, field,
-                              f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{how}指南要求的{th.text}"
-                              f"（{_needed(limit, th.op, unit)}）")
-            continue
-        prev = _number(row.get("baseline"))
-        for i, (year, value) in enumerate(zip(years, targets)):
-            v = _number(value)
-            if v is not None and prev is not None and prev > 0:
+                also = _alternative_met(program, rows, years, th, i)
+                if also is None:
+                    continue
+                v = values[i]
+                if th.kind == "total":
+                    how = "低于" if v < limit else "未达到"
+                    yield Finding(ERROR, rid, node.id, field,
+                                  f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{how}指南要求的{th.text}"
+                                  f"（{_needed(limit, th.op, unit)}）{also}")
+                    continue
+                prev = baseline if i == 0 else values[i - 1]
                 bound = prev * (100 + limit) / 100
-                if not _passes(v, th.op, bound):
-                    growth = ((v - prev) * 100 / prev).quantize(Decimal("0.1"), ROUND_DOWN)
-                    how = "低于" if v < bound else "未达到"
-                    than = "较上年" if i else f"较基期（{year - 1}年）"
-                    yield Finding(ERROR, "targets.growth", node.id, field,
-                                  f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{than}增幅 {growth}%，"
-                                  f"{how}指南要求的{th.text}（{_needed(bound, th.op, unit)}）")
-            prev = v
+                growth = ((v - prev) * 100 / prev).quantize(Decimal("0.1"), ROUND_DOWN)
+                how = "低于" if v < bound else "未达到"
+                than = "较上年" if i else f"较基期（{year - 1}年）"
+                yield Finding(ERROR, rid, node.id, field,
+                              f"指标“{name}”{year}年目标 {_fmt(v)} {unit}，{than}增幅 {growth}%，"
+                              f"{how}指南要求的{th.text}（{_needed(bound, th.op, unit)}）{also}")
     # The guide's targets that are not numbers: the prose should answer each.
     text = part.get("text", "")
     if not char_count(text):
         return  # an empty text is completeness.empty already
-    for k, target in enumerate(program.qualitative_targets):
-        words = [w for w in QUALITATIVE_WORDS if w in target]
+    for target in program.qualitative_targets:
+        words = list(program.qualitative_keywords.get(target) or [w for w in QUALITATIVE_WORDS if w in target])
         if words and not any(w in text for w in words):
             yield Finding(HINT, "targets.qualitative", node.id, "text",
                           f"“{node.heading}”正文未提及指南的定性目标“{target}”（如“{'”“'.join(words)}”），"
                           f"建议写明预期成效")
+
+
+def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: list[Decimal | None],
+                       years: list[int], name: str, unit: str) -> str:
+    """The guide's 年均: the mean of the yearly targets (total), or the compound yearly growth
+    from the baseline to the last year (growth). "" when met or not yet computable."""
+    if not years or any(v is None for v in values):
+        return ""
+    span = f"{years[0]}—{years[-1]}年"
+    if th.kind == "total":
+        mean = sum(values) / len(values)
+        if _passes(mean, th.op, limit):
+            return ""
+        shown = mean.quantize(Decimal("0.01"), ROUND_DOWN).normalize()
+        return (f"指标“{name}”{span}各年目标平均 {_fmt(shown)} {unit}，未达到指南要求的{th.text}"
+                f"（年均{_needed(limit, th.op, unit)}）")
+    if baseline is None or baseline <= 0:
+        return ""
+    last = values[-1]
+    bound = baseline * ((100 + limit) / 100) ** len(values)
+    if _passes(last, th.op, bound):
+        return ""
+    rate = 0.0 if last <= 0 else ((float(last) / float(baseline)) ** (1 / len(values)) - 1) * 100
+    rate_text = Decimal(repr(rate)).quantize(Decimal("0.1"), ROUND_DOWN)
+    return (f"指标“{name}”{years[-1]}年目标 {_fmt(last)} {unit}，较基期（{years[0] - 1}年）年均增幅 {rate_text}%，"
+            f"未达到指南要求的{th.text}（{years[-1]}年{_needed(bound, th.op, unit)}）")
 
 
 #: Words that show the 建设目标 prose answers a qualitative target; a target is
@@ -490,21 +575,50 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
 
 
 @rule
+def check_choices(program: Program, draft: Draft) -> Iterator[Finding]:
+    """choices.unlisted: a choice answered outside the guide's list (typed, or from an imported file)."""
+    chosen = draft.data.get("choices") or {}
+    for choice in program.choices:
+        value = str(chosen.get(choice.id) or "").strip()
+        if not value or value in choice.options:
+            continue
+        if choice.editable:
+            yield Finding(HINT, "choices.unlisted", "basic", f"choices.{choice.id}",
+                          f"基本信息“{choice.label}”为“{value}”，不在指南列出的选项中，请确认符合指南的支持范围")
+        else:
+            yield Finding(WARNING, "choices.unlisted", "basic", f"choices.{choice.id}",
+                          f"基本信息“{choice.label}”为“{value}”，不是指南规定的选项，请在‘基本信息’页重新选择")
+
+
+@rule
 def check_letter(program: Program, draft: Draft) -> Iterator[Finding]:
-    """letter.*: the signer is the applicant (named with its city first) and the date is plausible."""
+    """letter.*: the signer is the applicant (named with its city first) and the date is plausible.
+
+    The signer check only applies where program.yaml says the applicant is named
+    after its city (applicant.named_after_city, e.g. 扬州市人民政府); a university
+    or a park is not. Without a 信用承诺书 the date is the book's 申报日期, set on
+    the 基本信息 page.
+    """
+    letter = program.letter
     a = draft.data.get("applicant") or {}
     org, city = str(a.get("organization") or "").strip(), str(a.get("city") or "").strip()
-    if org and city and not org.startswith(city):
-        yield Finding(WARNING, "letter.signer", "letter", "signer",
-                      f"{program.letter.title}落款单位“{org}”不是以所在城市“{city}”开头，"
-                      f"请核对申报单位（如“{city}人民政府”）")
+    if program.applicant.get("named_after_city") and org and city and not org.startswith(city):
+        page, field, who = ("letter", "signer", f"{letter.title}落款单位") if letter is not None else \
+            ("basic", "organization", "申报单位")
+        yield Finding(WARNING, "letter.signer", page, field,
+                      f"{who}“{org}”不是以所在城市“{city}”开头，请核对申报单位（如“{city}人民政府”）")
+    if letter is not None:
+        page, label, what = "letter", "落款日期", f"{letter.title}落款日期"
+    else:
+        page, label, what = "basic", "申报日期", "申报日期"
     raw = (draft.data.get("letter") or {}).get("date", "")
     date = parse_iso(raw)
     if date is None:
         shown = f"“{raw}”" if raw else "未填写"
-        yield Finding(ERROR, "letter.date", "letter", "date",
-                      f"{program.letter.title}落款日期{shown}，不是有效日期，请选择落款日期")
+        yield Finding(ERROR, "letter.date", page, "date", f"{what}{shown}，不是有效日期，请选择{label}")
     elif date.year not in (draft.year, draft.year - 1):
-        yield Finding(WARNING, "letter.date_range", "letter", "date",
-                      f"{program.letter.title}落款日期 {date.year}年{date.month}月{date.day}日 不在申报年度"
+        yield Finding(WARNING, "letter.date_range", page, "date",
+                      f"{what} {date.year}年{date.month}月{date.day}日 不在申报年度"
                       f"（{draft.year - 1}—{draft.year}年）内，请核对")
+
+from desktop_app.core import rules_text  # noqa: E402,F401  (registers text.cleaned)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
@@ -34,6 +35,13 @@ def render(source: str, context: Mapping[str, Any], where: str = "") -> str:
     """Render one template string; raise TemplateTextError naming `where`."""
     try:
         return _compile(source).render(**context)
+    except SecurityError as exc:
+        # A program folder is data from elsewhere: reaching into Python's insides
+        # (__class__, __globals__…) is refused by the sandbox and reported, never run.
+        raise TemplateTextError(
+            f"模板“{where}”试图访问程序内部的属性，已被拦截（{exc}）。这段文字来自申报计划文件"
+            "（program.yaml），请删除其中以“_”开头的名称，或向提供者索取正确的文件。"
+        ) from exc
     except UndefinedError as exc:
         raise TemplateTextError(f"模板“{where}”引用了不存在的字段：{exc.message}") from exc
     except TemplateError as exc:

@@ -19,8 +19,10 @@ REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_ove
 
 
 def part_label(program: Program, key: str) -> str:
-    names = {"basic": "基本信息", "eligibility": "申报条件", "letter": "信用承诺书", "departments": "部门名单",
-             "attachments": "附件材料", "review": "待更新标记", "全部": "全部内容"}
+    names = {"basic": "基本信息", "eligibility": "申报条件",
+             "letter": program.letter.title if program.letter is not None else "申报日期",
+             "departments": "部门名单", "attachments": "附件材料", "review": "待更新标记", "choices": "基本信息",
+             "全部": "全部内容"}
     if key in names:
         return names[key]
     try:

@@ -1,4 +1,10 @@
-"""MainWindow: the draft list and, once a draft is open, its wizard."""
+"""MainWindow: the draft list and, once a draft is open, its wizard.
+
+A draft that another copy of the program is editing (its claim, 占用, is
+live) opens read-only: every page but 导出 is disabled, saving and history are
+off, and the status bar says who holds it. Store failures are shown in a
+message box; they never escape a slot.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -90,6 +96,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.list_page)
         self.setWindowTitle(APP_NAME)
 
+    def _store_failed(self, exc: StoreError) -> None:
+        QMessageBox.warning(self, APP_NAME, str(exc))
+
     def new_draft(self) -> None:
         try:
             programs = available_programs()
@@ -100,7 +109,11 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewDraftDialog.DialogCode.Accepted:
             return
         draft = new_draft(dialog.selected_program(), **dialog.values())
-        self.store.save(draft)
+        try:
+            self.store.save(draft)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
         self.open_draft(draft.id)
 
     def new_from_previous(self) -> None:
@@ -116,15 +129,19 @@ class MainWindow(QMainWindow):
             dialog.source.setCurrentIndex(max(0, dialog.source.findData(self.list_page.selected_id())))
         if dialog.exec() != CarryOverDialog.DialogCode.Accepted:
             return
-        draft = carry_over(self.store.load(dialog.source_id()), dialog.year.value())
-        self.store.save(draft, reason="carry_over")
+        try:
+            draft = carry_over(self.store.load(dialog.source_id()), dialog.year.value())
+            self.store.save(draft, reason="carry_over")
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
         self.open_draft(draft.id)
 
     def show_history(self) -> None:
         """历史版本 of the open draft; a restore reopens it on the same page."""
         from desktop_app.ui.history_dialogs import HistoryDialog
 
-        if not self.session:
+        if not self.session or self.session.read_only:
             return
         self.session.flush()
         draft_id, page = self.session.draft.id, self.wizard.current_key()
@@ -142,17 +159,31 @@ class MainWindow(QMainWindow):
         except DraftFormatError as exc:
             QMessageBox.critical(self, APP_NAME, str(exc))
             return
-        if not self.store.exists(sample.id):
-            self.store.save(sample, reason="import")
+        try:
+            if not self.store.exists(sample.id):
+                self.store.save(sample, reason="import")
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
         self.open_draft(sample.id)
 
     def delete_draft(self, draft_id: str) -> None:
-        title = self.store.load(draft_id).title
+        try:
+            title = self.store.load(draft_id).title
+        except KeyError:
+            self.refresh_list()
+            return
+        except StoreError as exc:
+            self._store_failed(exc)
+            return
         answer = QMessageBox.question(self, "删除草稿", f"确定删除“{title}”吗？删除后无法恢复。",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            self.store.delete(draft_id)
+            try:
+                self.store.delete(draft_id)
+            except StoreError as exc:
+                self._store_failed(exc)
             self.refresh_list()
 
     # one open draft ---------------------------------------------------------------------
@@ -161,13 +192,18 @@ class MainWindow(QMainWindow):
         try:
             draft = self.store.load(draft_id)
             program = get_program(draft.program_id)
+            read_only = not self.store.claim(draft_id)
+            holder = self.store.holder(draft_id) if read_only else None
         except KeyError:
             self.statusBar().showMessage("找不到该草稿，可能已被删除。", 5000)
             return False
         except ProgramError as exc:
             QMessageBox.warning(self, APP_NAME, f"无法打开草稿：{exc}")
             return False
-        self.session = DraftSession(self.store, program, draft, self)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return False
+        self.session = DraftSession(self.store, program, draft, self, read_only=read_only)
         self.session.saved.connect(lambda t: self.save_label.setText(f"已保存 {t}"))
         self.session.save_failed.connect(self._on_save_failed)
         self.wizard = PlanWizard(self.session)
@@ -177,19 +213,55 @@ class MainWindow(QMainWindow):
         target = page or self.store.last_page(draft_id)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
-        self.store.set_meta(LAST_OPEN, draft_id)
         self.setWindowTitle(f"{draft.title} — {APP_NAME}")
         self.save_label.setText("已保存")
+        if read_only:
+            self._show_read_only(holder)
+        else:
+            self._remember_open(draft_id)
         if self.wizard.currentId() == -1:
             self.wizard.restart()  # QWizard starts only when shown; jumping needs it started
         if target:
             self.wizard.go_to(target)
         return True
 
+    def _show_read_only(self, holder) -> None:
+        """Another copy is editing this draft: show it, change nothing."""
+        from PySide6.QtWidgets import QWizard
+
+        who = holder.describe() if holder else "另一个“专利转化申报助手”"
+        for key, page in self.wizard.pages_by_key.items():
+            page.setEnabled(key == "export")
+        self.wizard.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
+        self.save_action.setEnabled(False)
+        self.history_action.setEnabled(False)
+        self.save_label.setText("只读")
+        self.setWindowTitle(f"{self.session.draft.title}（只读） — {APP_NAME}")
+        self.statusBar().showMessage(
+            f"该草稿正由{who}编辑，已以只读方式打开，修改不会保存。请在那个窗口中编辑，或关闭它后重新打开本草稿。")
+
+    def _remember_open(self, draft_id: str | None) -> None:
+        try:
+            self.store.set_meta(LAST_OPEN, draft_id)
+        except StoreError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+
+    def _release(self) -> None:
+        if self.session and not self.session.read_only:
+            try:
+                self.store.release(self.session.draft.id)
+            except StoreError:
+                pass  # a claim left behind is taken over once this process has ended
+
     def close_draft(self) -> None:
         if self.session:
             self.session.flush()
-            self.store.set_meta(LAST_OPEN, None)
+            if not self.session.read_only:
+                self._remember_open(None)
+            self._release()
+        self.save_action.setEnabled(True)
+        self.history_action.setEnabled(True)
+        self.statusBar().clearMessage()
         if self.wizard:
             self.stack.removeWidget(self.wizard)
             self.wizard.deleteLater()
@@ -220,4 +292,5 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
             # keep LAST_OPEN so the next start reopens this draft on this page
+            self._release()
         event.accept()

@@ -1,4 +1,9 @@
-"""新建草稿: pick the program and fill in who applies."""
+"""新建草稿: pick the program and fill in who applies.
+
+The programs are whatever templates/ holds (available_programs()); the labels and
+examples follow the chosen program's `applicant`, so a university is not shown
+扬州市人民政府 as the example.
+"""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -29,8 +34,13 @@ class NewDraftDialog(QDialog):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("例如：0514-87000000")
         self.period = QLabel()
-        form.addRow("申报单位", self.organization)
-        form.addRow("所在城市", self.city)
+        self.organization_label = QLabel("申报单位")
+        self.city_label = QLabel("所在城市")
+        self.direction = QLabel()
+        self.direction.setWordWrap(True)
+        form.addRow("申报主体", self.direction)
+        form.addRow(self.organization_label, self.organization)
+        form.addRow(self.city_label, self.city)
         form.addRow("申报年度", self.year)
         form.addRow("建设期", self.period)
         form.addRow("联系人", self.contact)
@@ -55,7 +65,16 @@ class NewDraftDialog(QDialog):
         return self.programs[self.program.currentIndex()]
 
     def _on_program(self) -> None:
-        self.year.setValue(self.selected_program().year)
+        program = self.selected_program()
+        applicant = program.applicant
+        self.direction.setText(str(applicant.get("kind", "")))
+        self.organization_label.setText(applicant.get("organization_label") or "申报单位")
+        self.city_label.setText(applicant.get("city_label") or "所在城市")
+        org_example = applicant.get("organization_example", "")
+        city_example = applicant.get("city_example", "")
+        self.organization.setPlaceholderText(f"例如：{org_example}" if org_example else "")
+        self.city.setPlaceholderText(f"例如：{city_example}" if city_example else "")
+        self.year.setValue(program.year)
         self._show_period()
 
     def _show_period(self) -> None:
@@ -70,10 +89,10 @@ class NewDraftDialog(QDialog):
 
     def problems(self) -> list[str]:
         msgs = []
-        if not self.organization.text().strip():
-            msgs.append("请填写“申报单位”，例如：扬州市人民政府")
-        if not self.city.text().strip():
-            msgs.append("请填写“所在城市”，例如：扬州市")
+        for edit, label in ((self.organization, self.organization_label), (self.city, self.city_label)):
+            if not edit.text().strip():
+                example = edit.placeholderText()
+                msgs.append(f"请填写“{label.text()}”" + (f"，{example}" if example else ""))
         return msgs
 
     def _try_accept(self) -> None:

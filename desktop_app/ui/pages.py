@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCompleter, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QComboBox, QCompleter, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
     QWizardPage,
 )
@@ -62,7 +62,25 @@ class DraftPage(QWizardPage):
         self.focusNextChild()
 
 
+def _date_edit(draft: Draft) -> QDateEdit:
+    """A date picker on the draft's signing date (letter.date), shown as 2021年3月1日."""
+    edit = QDateEdit()
+    edit.setDisplayFormat("yyyy年M月d日")
+    edit.setCalendarPopup(True)
+    try:
+        d = dt.date.fromisoformat(draft.letter_date)
+    except ValueError:
+        d = dt.date(draft.year, 3, 1)
+    edit.setDate(QDate(d.year, d.month, d.day))
+    return edit
+
+
 class BasicInfoPage(DraftPage):
+    """基本信息: who applies, for which year, the program's choices (e.g. 主攻产业链) and,
+    when the program has no 信用承诺书 to date, the 申报日期. Labels and examples come
+    from the program's `applicant`, so a park or a university is not asked for a city
+    government."""
+
     key = "basic"
 
     def __init__(self, session: DraftSession, parent=None):
@@ -70,17 +88,26 @@ class BasicInfoPage(DraftPage):
         p = self.program
         layout = QVBoxLayout(self)
         layout.addWidget(guide_box(f"{p.name}；申报主体：{p.applicant.get('kind', '')}", "申报项目"))
+        # Where the outline comes from, when the guide prescribes none (program.outline_note).
+        self.outline_note: QLabel | None = guide_box(p.outline_note, "提纲说明") if p.outline_note else None
+        if self.outline_note is not None:
+            layout.addWidget(self.outline_note)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
         examples = {"organization": p.applicant.get("organization_example", ""),
-                    "city": p.applicant.get("city_example", ""), "contact": "", "phone": "0514-87000000"}
-        for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"),
-                           ("phone", "联系电话")):
+                    "city": p.applicant.get("city_example", ""), "contact": "",
+                    "phone": p.applicant.get("phone_example", "0514-87000000")}
+        labels = {"organization": p.applicant.get("organization_label") or "申报单位",
+                  "city": p.applicant.get("city_label") or "所在城市", "contact": "联系人", "phone": "联系电话"}
+        for key, label in labels.items():
             edit = QLineEdit(self.draft.applicant.get(key, ""))
             edit.setPlaceholderText(f"例如：{examples[key]}" if examples[key] else "")
             edit.textChanged.connect(lambda text, k=key: self._set_applicant(k, text))
             form.addRow(label, edit)
             self.fields[key] = edit
+        self.choices: dict[str, QComboBox] = {}
+        for choice in p.choices:
+            form.addRow(choice.label, self._choice_combo(choice))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(self.draft.year)
@@ -88,12 +115,61 @@ class BasicInfoPage(DraftPage):
         form.addRow("申报年度", self.year)
         self.period = QLabel()
         form.addRow("建设期", self.period)
+        self.date: QDateEdit | None = None
+        if p.letter is None:  # no 信用承诺书 page to date the book on
+            self.date = _date_edit(self.draft)
+            self.date.dateChanged.connect(self._set_date)
+            form.addRow("申报日期", self.date)
         layout.addLayout(form)
+        hints = [c.prompt for c in p.choices if c.prompt]
+        if hints:
+            note = QLabel("\n".join(hints))
+            note.setWordWrap(True)
+            layout.addWidget(note)
         layout.addStretch(1)
         self._show_period()
 
+    def _choice_combo(self, choice) -> QComboBox:
+        """A combo of the guide's options; "（请选择）" stands for no answer yet."""
+        combo = QComboBox()
+        combo.setAccessibleName(choice.label)
+        combo.addItem("（请选择）", "")
+        for option in choice.options:
+            combo.addItem(option, option)
+        current = str(self.draft.data.get("choices", {}).get(choice.id) or "")
+        if choice.editable:
+            combo.setEditable(True)
+            combo.lineEdit().setPlaceholderText("从列表选择，或输入其他产业链")
+        index = combo.findData(current) if current else 0
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        else:  # a value typed earlier, or from an imported file
+            combo.addItem(current, current)
+            combo.setCurrentIndex(combo.count() - 1)
+        if choice.editable:
+            combo.currentTextChanged.connect(lambda text, c=choice.id: self._set_choice(c, text))
+        else:
+            combo.currentIndexChanged.connect(lambda _i, c=choice.id, w=combo: self._set_choice(c, w.currentData()))
+        self.choices[choice.id] = combo
+        return combo
+
+    def _set_choice(self, choice_id: str, value) -> None:
+        value = str(value or "").strip()
+        if value == "（请选择）":
+            value = ""
+        chosen = self.draft.choices
+        if value:
+            chosen[choice_id] = value
+        else:
+            chosen.pop(choice_id, None)
+        self.session.touch()
+
     def _set_applicant(self, key: str, text: str) -> None:
         self.draft.applicant[key] = text.strip()
+        self.session.touch()
+
+    def _set_date(self, qdate: QDate) -> None:
+        self.draft.data.setdefault("letter", {})["date"] = qdate.toString("yyyy-MM-dd")
         self.session.touch()
 
     def _set_year(self, year: int) -> None:
@@ -108,13 +184,21 @@ class BasicInfoPage(DraftPage):
         self.period.setText(f"{years[0]}—{years[-1]}年（{len(years)}年）")
 
     def gaps(self):
-        return completeness.basic_gaps(self.draft)
+        gaps = completeness.basic_gaps(self.draft, self.program)
+        if self.program.letter is None:
+            gaps += completeness.letter_gaps(self.draft, self.program)
+        return gaps
 
     def has_content(self):
         return any(self.draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
 
     def focus_field(self, field: str) -> None:
-        self.fields.get(field, self.fields["organization"]).setFocus()
+        if field.startswith("choices.") and field[8:] in self.choices:
+            self.choices[field[8:]].setFocus()
+        elif field == "date" and self.date is not None:
+            self.date.setFocus()
+        else:
+            self.fields.get(field, self.fields["organization"]).setFocus()
 
 
 class PartPage(DraftPage):
@@ -239,7 +323,7 @@ class TargetsPage(PartPage):
             *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=80, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
             ColumnSpec("guide", "指南要求", "readonly", width=110,
-                       getter=lambda row: (program.indicator(row.get("key")).threshold.text
+                       getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
             ColumnSpec("note", "说明", width=120),
         ]
@@ -267,7 +351,7 @@ class MeasuresPage(PartPage):
     def __init__(self, session, node, parent=None):
         super().__init__(session, node, parent)
         self.layout_.addWidget(QLabel("总述（可选）："))
-        self.prose.length = None  # the part's length hint counts the seven measures, not this intro
+        self.prose.length = None  # the part's length hint counts the measures (5, 7, 8…), not this intro
         self.prose.set_text(self.part.get("text", ""))
         self.prose.setMaximumHeight(90)
         self.layout_.addWidget(self.prose)
@@ -412,11 +496,7 @@ class LetterPage(DraftPage):
         form.addRow("落款单位（即申报单位）", self.signer)
         self.city = QLabel(self.draft.city)
         form.addRow("所在城市", self.city)
-        self.date = QDateEdit()
-        self.date.setDisplayFormat("yyyy年M月d日")
-        self.date.setCalendarPopup(True)
-        d = dt.date.fromisoformat(self.draft.letter_date) if self.draft.letter_date else dt.date(self.draft.year, 3, 1)
-        self.date.setDate(QDate(d.year, d.month, d.day))
+        self.date = _date_edit(self.draft)
         self.date.dateChanged.connect(self._set_date)
         form.addRow("落款日期", self.date)
         layout.addLayout(form)
@@ -438,7 +518,7 @@ class LetterPage(DraftPage):
         self.session.touch()
 
     def gaps(self):
-        return completeness.letter_gaps(self.draft)
+        return completeness.letter_gaps(self.draft, self.program)
 
     def focus_field(self, field):
         self.date.setFocus()
@@ -451,8 +531,9 @@ class ExportPage(DraftPage):
         go_to(str, str): the officer clicked a gap; page key and field.
         exported(str): a book was written to this path (.docx, or .pdf from 导出 PDF…).
 
-    导出 PDF… runs a PdfJob (ui/pdf_job.py): LibreOffice works off the UI thread while
-    the status line shows its steps and both export buttons wait.
+    导出 Word 申报书… runs a DocxJob (ui/docx_job.py) and 导出 PDF… a PdfJob (ui/pdf_job.py):
+    the book is written, and LibreOffice works, off the UI thread while the status line
+    shows the progress and both export buttons wait.
     """
 
     key = "export"
@@ -487,6 +568,7 @@ class ExportPage(DraftPage):
         self.open_folder.clicked.connect(self._open_folder)
         self._last_path: Path | None = None
         self._pdf_job = None  # the running PdfJob, if any
+        self._docx_job = None  # the running DocxJob, if any
         self._update_buttons()
 
     def initializePage(self) -> None:
@@ -526,24 +608,49 @@ class ExportPage(DraftPage):
         return path
 
     def export_book(self) -> None:
-        from desktop_app.book.export import ExportError, export_docx
-        from desktop_app.core.textrender import TemplateTextError
+        """Write the Word book where the officer chooses. A DocxJob writes it in its own
+        thread; this returns once the book is written (or has failed), the window
+        repainting and taking input meanwhile instead of freezing."""
+        from desktop_app.ui.docx_job import DocxJob
 
+        if self.pdf_busy or self.docx_busy:
+            return
         path = self.choose_path()
         if not path:
             return
         if not path.lower().endswith(".docx"):
             path += ".docx"
         self.session.flush()
-        try:
-            written = export_docx(self.draft, path, self.session.layout())
-        except (ExportError, TemplateTextError) as exc:
-            self.status.setText(f"<span style='color:#b3261e'>导出失败：{exc}</span>")
-            return
-        self._last_path = written
+        job = DocxJob(self.draft, path, self.session.layout())
+        job.succeeded.connect(self._docx_succeeded)
+        job.failed.connect(self._docx_failed)
+        job.finished.connect(self._docx_finished)
+        self._docx_job = job
+        self._update_buttons()
+        self.status.setText("正在导出 Word 申报书…")
+        job.start()
+        # Nothing after this: the page may be gone by then (the officer went back to the
+        # draft list); the job's signals reach it only while it exists.
+        job.wait_responsive()
+
+    @property
+    def docx_busy(self) -> bool:
+        return self._docx_job is not None
+
+    def _docx_succeeded(self, path: str) -> None:
+        self._last_path = Path(path)
         self.open_folder.setEnabled(True)
-        self.status.setText(f"已导出：{written}")
-        self.exported.emit(str(written))
+        self.status.setText(f"已导出：{path}")
+        self.exported.emit(path)
+
+    def _docx_failed(self, message: str) -> None:
+        import html
+
+        self.status.setText(f"<span style='color:#b3261e'>导出失败：{html.escape(message)}</span>")
+
+    def _docx_finished(self) -> None:
+        self._docx_job = None
+        self._update_buttons()
 
     # PDF ---------------------------------------------------------------------------
     @property
@@ -553,7 +660,7 @@ class ExportPage(DraftPage):
     def _update_buttons(self) -> None:
         from desktop_app.book.pdf import find_soffice
 
-        busy = self.pdf_busy
+        busy = self.pdf_busy or self.docx_busy
         has_office = find_soffice() is not None
         self.export_button.setEnabled(not busy)
         self.pdf_button.setEnabled(has_office and not busy)
@@ -573,7 +680,7 @@ class ExportPage(DraftPage):
     def export_pdf(self) -> None:
         from desktop_app.ui.pdf_job import PdfJob
 
-        if self.pdf_busy:
+        if self.pdf_busy or self.docx_busy:
             return
         path = self.choose_pdf_path()
         if not path:

@@ -54,7 +54,8 @@ class PlanWizard(QWizard):
             self._add(EligibilityPage(session))
         for node in session.program.parts():
             self._add(PAGE_FOR_KIND[node.kind](session, node))
-        self._add(LetterPage(session))
+        if session.program.letter is not None:
+            self._add(LetterPage(session))
         self.export_page = ExportPage(session)
         self._add(self.export_page)
         self.export_page.go_to.connect(self.go_to)
