@@ -275,6 +275,8 @@ class ProblemsPage(PartPage):
     def __init__(self, session, node, parent=None):
         super().__init__(session, node, parent)
         self.layout_.addWidget(QLabel("引言（可选）："))
+        self.prose.length = None  # the part's length hint counts the problems too, not this intro
+        self.prose.set_text(self.part.get("text", ""))
         self.prose.setMaximumHeight(130)
         self.layout_.addWidget(self.prose)
         self.layout_.addWidget(QLabel("问题及对策（每行一条）："))
