@@ -58,9 +58,9 @@ def _text_fields(data: dict[str, Any]) -> Iterator[tuple[str, dict, str]]:
                     yield f"{base}.tasks.{n}.{key}", task, key
             for k, project in enumerate(task.get("projects", [])):
                 yield f"{base}.tasks.{n}.projects.{k}.title", project, "title"
-                project["items"] = list(project.get("items", []))
-                for j in range(len(project["items"])):
-                    yield f"{base}.tasks.{n}.projects.{k}.items.{j}", project["items"], j
+                items = project.get("items", [])
+                for j in range(len(items)):
+                    yield f"{base}.tasks.{n}.projects.{k}.items.{j}", items, j
         for n, row in enumerate(part.get("rows", [])):
             if "progress" in row:
                 yield f"{base}.rows.{n}.progress", row, "progress"

@@ -17,8 +17,8 @@ class FieldDiff:
 
 
 def _texts(draft: Draft) -> dict[str, str]:
-    data = Draft(draft.copy().data).data  # _text_fields may normalise lists; never touch the caller's
-    return {path: str(container[key]) for path, container, key in _text_fields(data)}
+    # The walk only reads here, so the caller's draft needs no copy.
+    return {path: str(container[key]) for path, container, key in _text_fields(draft.data)}
 
 
 def diff_drafts(old: Draft, new: Draft) -> list[FieldDiff]:

@@ -502,7 +502,7 @@ class LetterPage(DraftPage):
         self.date.dateChanged.connect(self._set_date)
         form.addRow("落款日期", self.date)
         layout.addLayout(form)
-        layout.addWidget(QLabel(f"（公章位置：落款单位与日期之上）"))
+        layout.addWidget(QLabel("（公章位置：落款单位与日期之上）"))
         layout.addStretch(1)
 
     def initializePage(self) -> None:
@@ -574,14 +574,15 @@ class ExportPage(DraftPage):
         self._update_buttons()
 
     def initializePage(self) -> None:
+        # The list itself is refreshed by the wizard on every arrival, back or forward.
         self._update_buttons()  # LibreOffice may have been installed meanwhile
-        self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, findings=None) -> None:
         """The same findings as the checks panel, in full width before exporting."""
-        from desktop_app.core.rules import run_checks
+        if findings is None:
+            from desktop_app.core.rules import run_checks
 
-        findings = run_checks(self.program, self.draft)
+            findings = run_checks(self.program, self.draft)
         self.gap_list.clear()
         icons = {"error": "✖", "warning": "⚠", "hint": "ℹ"}
         for f in findings:

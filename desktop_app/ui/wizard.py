@@ -138,9 +138,7 @@ class PlanWizard(QWizard):
                 self.side.blockSignals(True)
                 self.side.setCurrentRow(row)
                 self.side.blockSignals(False)
-        if key == "export":
-            self.export_page.refresh()
-        self.refresh_marks()
+        self.refresh_marks()  # also refreshes the export page when it is shown
         self.page_changed.emit(key)
 
     def _on_custom_button(self, which: int) -> None:
@@ -185,8 +183,12 @@ class PlanWizard(QWizard):
         return completeness.COMPLETE if key == "export" else page.state()
 
     def refresh_marks(self) -> None:
-        """Page marks and the checks panel, from the draft as it is now."""
-        self.checks.show_findings(rules.run_checks(self.session.program, self.session.draft))
+        """Page marks, the checks panel and (when shown) the export page, from one run
+        of the checks on the draft as it is now."""
+        findings = rules.run_checks(self.session.program, self.session.draft)
+        self.checks.show_findings(findings)
+        if self.current_key() == "export":
+            self.export_page.refresh(findings)
         for row in range(self.side.count()):
             item = self.side.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)
