@@ -427,7 +427,7 @@ def test_export_on_a_full_disk(old_book, sample_draft, monkeypatch):
 
 
 def test_export_page_shows_the_failure_without_raising(qtbot, window, monkeypatch, tmp_path):
-    from desktop_app.ui.pages import ExportPage
+    from desktop_app.ui.export_page import ExportPage
 
     window.open_sample()
     page = window.wizard.export_page

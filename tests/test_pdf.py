@@ -336,7 +336,7 @@ def test_cli_export_pdf_without_libreoffice_keeps_docx(tmp_path, capsys, monkeyp
 # the 导出 PDF… button ------------------------------------------------------------------------
 @pytest.fixture
 def export_page(qtbot, program, sample_draft, store):
-    from desktop_app.ui.pages import ExportPage
+    from desktop_app.ui.export_page import ExportPage
     from desktop_app.ui.session import DraftSession
 
     store.save(sample_draft)
@@ -381,7 +381,7 @@ def test_pdf_button_exports_off_the_ui_thread(qtbot, export_page, tmp_path):
 @pytest.mark.gui
 def test_pdf_button_disabled_with_tooltip_without_libreoffice(qtbot, program, sample_draft, store,
                                                              monkeypatch):
-    from desktop_app.ui.pages import ExportPage
+    from desktop_app.ui.export_page import ExportPage
     from desktop_app.ui.session import DraftSession
 
     monkeypatch.setattr(pdfmod, "find_soffice", lambda: None)

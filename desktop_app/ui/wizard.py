@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QWizard
 from desktop_app.core import completeness, rules
 from desktop_app.ui.checks_panel import ChecksPanel
 from desktop_app.ui.eligibility_page import EligibilityPage
-from desktop_app.ui.pages import (
-    PAGE_FOR_KIND, BasicInfoPage, DraftPage, ExportPage, LetterPage,
-)
+from desktop_app.ui.export_page import ExportPage
+from desktop_app.ui.pages import PAGE_FOR_KIND, BasicInfoPage, DraftPage, LetterPage
 from desktop_app.ui.session import DraftSession
 
 MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.COMPLETE: "●"}
