@@ -159,15 +159,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):  # no subcommand: open the window
+        args.func, args.sample = cmd_gui, False
+    if args.func is cmd_gui:
+        # The window shows its own messages; importing the export stack (python-docx)
+        # for the handler below would add about 50 ms to every start.
+        return cmd_gui(args)
+
     from desktop_app.book.export import ExportError
     from desktop_app.core.exchange import DraftFormatError
     from desktop_app.core.program import ProgramError
     from desktop_app.core.store import StoreError
     from desktop_app.core.textrender import TemplateTextError
 
-    args = build_parser().parse_args(argv)
-    if not getattr(args, "func", None):  # no subcommand: open the window
-        args.func, args.sample = cmd_gui, False
     try:
         return args.func(args)
     except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError) as exc:

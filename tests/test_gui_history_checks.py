@@ -86,7 +86,9 @@ def test_new_from_last_year_through_the_dialog(qtbot, window):
     draft = window.session.draft
     assert draft.year == 2022 and draft.parent_id == "sample-yangzhou-2021"
     assert window.store.revisions(draft.id)[0].reason == "carry_over"
-    # the review marks show up as warnings in the checks panel
+    # the review marks show up as warnings in the checks panel (the checks run just after
+    # the wizard's first paint)
+    qtbot.waitUntil(lambda: window.wizard.checks_ready)
     assert any(f.rule.startswith("debris") and "核对" in f.message for f in window.wizard.checks.findings)
     # confirming a part's figures clears its 待更新 marks and its warnings
     window.wizard.go_to("overview")

@@ -10,13 +10,14 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import paths
 from desktop_app.core.dates import parse_iso
 from desktop_app.core.draft import FORMAT_NAME, FORMAT_VERSION, Draft
+
+if TYPE_CHECKING:
+    import jsonschema
 
 #: Refuse files larger than this before parsing: a real draft is well under 1 MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -72,11 +73,11 @@ def field_label(path: list[str | int] | tuple[str | int, ...]) -> str:
     return " › ".join(labels) or "文件整体"
 
 
-def _field_label(error: jsonschema.ValidationError) -> str:
+def _field_label(error: "jsonschema.ValidationError") -> str:
     return field_label(list(error.absolute_path))
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: "jsonschema.ValidationError") -> str:
     where = _field_label(error)
     v = error.validator
     if v == "required":
@@ -109,6 +110,8 @@ def validate_document(data: Any) -> list[str]:
     if data.get("format") == FORMAT_NAME and isinstance(data.get("format_version"), int):
         if data["format_version"] > FORMAT_VERSION:
             return [f"文件格式版本 {data['format_version']} 比本程序支持的 {FORMAT_VERSION} 新，请先升级程序"]
+    import jsonschema  # here, not at the top: about 35 ms that only a file import needs
+
     validator = jsonschema.Draft202012Validator(draft_schema())
     problems = [_describe(e) for e in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))]
     if not problems:

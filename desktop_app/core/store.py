@@ -1,4 +1,4 @@
-"""DraftStore: every draft in one SQLite file (sqlite-utils), saved as the officer types.
+"""DraftStore: every draft in one SQLite file, saved as the officer types.
 
 The schema version lives in PRAGMA user_version and moves forward only through
 the numbered migrations below, each in one transaction, after a backup copy of
@@ -20,12 +20,13 @@ import uuid
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from desktop_app.core.claims import Claim, claim_key, claim_value, parse_claim
 from desktop_app.core.draft import Draft
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class StoreError(RuntimeError):
@@ -75,7 +76,7 @@ class DraftSummary:
     last_page: str | None
 
 
-def _migrate_1(db: sqlite_utils.Database) -> None:
+def _migrate_1(db: "sqlite_utils.Database") -> None:
     db["drafts"].create(
         {
             "id": str, "program_id": str, "city": str, "year": int, "title": str,
@@ -89,7 +90,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-def _migrate_2(db: sqlite_utils.Database) -> None:
+def _migrate_2(db: "sqlite_utils.Database") -> None:
     """History: snapshots of each draft (修订记录)."""
     db["revisions"].create(
         {"id": int, "draft_id": str, "saved_at": str, "reason": str, "parts": str, "data": str},
@@ -100,7 +101,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
 
 
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_migrate_1, _migrate_2]
 
 #: A new revision is started when the latest is older than this; edits within
 #: the window update that latest revision, so history has one entry per
@@ -119,6 +120,19 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
+class _Connection:
+    """The store's connection: `execute` and `conn`, as sqlite_utils.Database has them.
+
+    Everyday reads and saves are plain SQL; sqlite-utils (its import costs about 40 ms of
+    every start) is loaded only when a migration creates or changes tables."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
+
+
 class DraftStore:
     """Drafts in SQLite: save, load, list, delete, and small per-user settings (meta)."""
 
@@ -135,7 +149,7 @@ class DraftStore:
             # copy of the program to finish writing instead of failing.
             conn = sqlite3.connect(":memory:" if memory else str(self.path), timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
+            self.db = _Connection(conn)
             # First: a file we refuse must not be touched, not even its journal mode.
             self._check_file()
             self._migrate()
@@ -223,9 +237,13 @@ class DraftStore:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if 0 < version < SCHEMA_VERSION:
             self._backup(version)
+        if version >= SCHEMA_VERSION:
+            return
+        import sqlite_utils
+
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
-                MIGRATIONS[number - 1](self.db)
+                MIGRATIONS[number - 1](sqlite_utils.Database(self.db.conn))
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     def backups(self) -> list[Path]:

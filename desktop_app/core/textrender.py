@@ -7,11 +7,13 @@ rather than print the word "None" into a sealed book.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+# jinja2 is imported on first render, not with this module: the wizard's first page
+# renders nothing, and the import is about 20 ms of every start.
 
 
 class TemplateTextError(ValueError):
@@ -19,8 +21,11 @@ class TemplateTextError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def environment() -> ImmutableSandboxedEnvironment:
+def environment() -> "ImmutableSandboxedEnvironment":
     """The shared sandboxed environment (no autoescape: output is plain text)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     return ImmutableSandboxedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
@@ -33,6 +38,9 @@ def _compile(source: str):
 
 def render(source: str, context: Mapping[str, Any], where: str = "") -> str:
     """Render one template string; raise TemplateTextError naming `where`."""
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
     try:
         return _compile(source).render(**context)
     except SecurityError as exc:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
-from desktop_app.book.compose import context
-from desktop_app.core.textrender import render
 from desktop_app.ui.pages import DraftPage, guide_box
 
 CHOICES = (("未确认", None), ("满足", True), ("不满足", False))
@@ -21,14 +19,15 @@ class EligibilityPage(DraftPage):
             "指南要求"))
         grid = QGridLayout()
         grid.setColumnStretch(2, 1)
-        ctx = context(self.program, self.draft)
+        self.texts: dict[str, QLabel] = {}
         self.combos: dict[str, QComboBox] = {}
         self.evidence: dict[str, QLineEdit] = {}
         state = self.draft.data.setdefault("eligibility", {})
         for row, cond in enumerate(self.program.conditions):
             entry = state.setdefault(cond.id, {"met": None, "evidence": ""})
-            text = QLabel(f"{row + 1}. {render(cond.text, ctx, f'conditions.{cond.id}')}")
+            text = QLabel()
             text.setWordWrap(True)
+            self.texts[cond.id] = text
             combo = QComboBox()
             for label, value in CHOICES:
                 combo.addItem(label, value)
@@ -44,6 +43,16 @@ class EligibilityPage(DraftPage):
             self.evidence[cond.id] = evidence
         layout.addLayout(grid)
         layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        """Word the conditions for the draft as it is now ("{{ year - 1 }}年度…" follows the
+        申报年度 set on 基本信息), each time the page is shown rather than once at start."""
+        from desktop_app.book.compose import context
+        from desktop_app.core.textrender import render
+
+        ctx = context(self.program, self.draft)
+        for row, cond in enumerate(self.program.conditions):
+            self.texts[cond.id].setText(f"{row + 1}. {render(cond.text, ctx, f'conditions.{cond.id}')}")
 
     def _set(self, cond_id: str, key: str, value) -> None:
         self.draft.data.setdefault("eligibility", {}).setdefault(cond_id, {})[key] = value

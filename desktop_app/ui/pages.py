@@ -477,14 +477,9 @@ class LetterPage(DraftPage):
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(session, session.program.letter.title, parent)
-        from desktop_app.book.compose import context
-        from desktop_app.core.textrender import render
-
         layout = QVBoxLayout(self)
-        letter = self.program.letter
-        ctx = context(self.program, self.draft)
-        text = "<br>".join(render(p, ctx, "letter") for p in letter.paragraphs)
-        fixed = QLabel(f"<p style='line-height:150%'>{text}</p>")
+        # Worded in initializePage, for the draft as it is when the page is shown.
+        self.fixed = fixed = QLabel()
         fixed.setWordWrap(True)
         fixed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         fixed.setStyleSheet("QLabel { background: #fafafa; padding: 10px; border: 1px solid #ddd; }")
@@ -504,6 +499,12 @@ class LetterPage(DraftPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
+        from desktop_app.book.compose import context
+        from desktop_app.core.textrender import render
+
+        ctx = context(self.program, self.draft)
+        text = "<br>".join(render(p, ctx, "letter") for p in self.program.letter.paragraphs)
+        self.fixed.setText(f"<p style='line-height:150%'>{text}</p>")
         self.signer.blockSignals(True)
         self.signer.setText(self.draft.organization)
         self.signer.blockSignals(False)

@@ -85,7 +85,16 @@ class PlanWizard(QWizard):
         self._marks_timer.setInterval(250)
         self._marks_timer.timeout.connect(self.refresh_marks)
         session.edited.connect(self._marks_timer.start)
-        self.refresh_marks()
+        # The checks (and jinja2, which they load) wait until the wizard has first been
+        # painted: they are not needed to show the first page, and were a tenth of the start.
+        self._painted = False
+        #: True once the checks have run on this draft (just after the first paint).
+        self.checks_ready = False
+        self._after_first_paint = QTimer(self)
+        self._after_first_paint.setSingleShot(True)
+        self._after_first_paint.setInterval(0)
+        self._after_first_paint.timeout.connect(self.refresh_marks)
+        self.refresh_side()
         self._update_custom_buttons()
 
     def _add(self, page: DraftPage) -> None:
@@ -137,8 +146,17 @@ class PlanWizard(QWizard):
                 self.side.blockSignals(True)
                 self.side.setCurrentRow(row)
                 self.side.blockSignals(False)
-        self.refresh_marks()  # also refreshes the export page when it is shown
+        if self._painted:
+            self.refresh_marks()  # also refreshes the export page when it is shown
+        else:
+            self.refresh_side()
         self.page_changed.emit(key)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self._after_first_paint.start()  # runs once this paint is on the screen
 
     def _on_custom_button(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton1.value:
@@ -185,9 +203,14 @@ class PlanWizard(QWizard):
         """Page marks, the checks panel and (when shown) the export page, from one run
         of the checks on the draft as it is now."""
         findings = rules.run_checks(self.session.program, self.session.draft)
+        self.checks_ready = True
         self.checks.show_findings(findings)
         if self.current_key() == "export":
             self.export_page.refresh(findings)
+        self.refresh_side()
+
+    def refresh_side(self) -> None:
+        """The side list's marks (● ◐ ○), from the pages' own completeness."""
         for row in range(self.side.count()):
             item = self.side.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,134 @@
+"""What the start leaves for later, and that it still happens: the checks after the first
+paint, condition and letter wording when their page is shown, sqlite-utils / jinja2 /
+jsonschema / PyYAML only when something needs them, the program read from its parsed copy."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.gui
+
+
+def test_sample_id_constant_matches_the_bundled_file():
+    from desktop_app.ui.main_window import SAMPLE_ID
+
+    assert json.loads(SAMPLE.read_text(encoding="utf-8"))["id"] == SAMPLE_ID
+
+
+def test_checks_run_once_the_wizard_has_painted(qtbot, tmp_path):
+    from desktop_app.ui.app import create_window
+
+    win = create_window(tmp_path / "drafts.sqlite3")
+    qtbot.addWidget(win)
+    win.open_sample()
+    wizard = win.wizard
+    # built, marks shown, but the checks wait for the first paint
+    assert not wizard.checks_ready and wizard.checks.findings == []
+    assert wizard.side.item(0).text().startswith(("●", "◐", "○"))
+    win.show()
+    qtbot.waitUntil(lambda: wizard.checks_ready, timeout=3000)
+    from desktop_app.core.rules import run_checks
+
+    assert wizard.checks.findings == run_checks(wizard.session.program, wizard.session.draft)
+    # afterwards every page change runs them at once again
+    wizard.session.draft.applicant["contact"] = ""
+    wizard.go_to("eligibility")
+    assert any(f.field == "contact" for f in wizard.checks.findings)
+    win.close_draft()
+    win.store.close()
+
+
+def test_condition_wording_follows_the_year_set_on_basic_info(qtbot, window):
+    from desktop_app.ui.main_window import SAMPLE_ID
+
+    window.open_sample()
+    wizard = window.wizard
+    wizard.go_to("basic")
+    wizard.pages_by_key["basic"].year.setValue(2023)
+    wizard.go_to("eligibility")
+    texts = [label.text() for label in wizard.pages_by_key["eligibility"].texts.values()]
+    assert any("2022年度专利转化数量" in t for t in texts), texts  # "{{ year - 1 }}年度…"
+    assert not any("2020年度" in t for t in texts), texts
+    assert window.session.draft.id == SAMPLE_ID
+
+
+def test_letter_worded_when_shown(qtbot, window):
+    window.open_sample()
+    wizard = window.wizard
+    wizard.go_to("letter")
+    text = wizard.pages_by_key["letter"].fixed.text()
+    assert "信用承诺" in text or "承诺" in text
+    assert "{{" not in text
+
+
+def _run(code: str, data_dir) -> dict:
+    env = dict(os.environ, PATENT_APP_DATA=str(data_dir), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+OPEN_SAMPLE = """
+    import json, sys
+    from PySide6.QtWidgets import QApplication
+    from desktop_app import paths
+    from desktop_app.ui.app import create_window
+    app = QApplication(sys.argv[:1])
+    win = create_window(paths.default_db_path())
+    win.open_sample()
+    loaded = {m: m in sys.modules for m in ("sqlite_utils", "jinja2", "jsonschema", "yaml", "docx")}
+    win.close_draft(); win.store.close()
+    print(json.dumps(loaded))
+"""
+
+
+def test_everyday_start_leaves_heavy_libraries_unloaded(tmp_path):
+    first = _run(OPEN_SAMPLE, tmp_path)
+    # the first start creates the library (sqlite-utils), validates the sample (jsonschema)
+    # and parses the program (PyYAML)
+    assert first["sqlite_utils"] and first["jsonschema"] and first["yaml"]
+    again = _run(OPEN_SAMPLE, tmp_path)
+    assert again == {"sqlite_utils": False, "jinja2": False, "jsonschema": False, "yaml": False,
+                     "docx": False}, again
+
+
+def test_program_read_from_parsed_copy_and_reparsed_after_an_edit(tmp_path, monkeypatch):
+    import shutil
+
+    from desktop_app.core import program as program_module
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "key_city_2021", templates / "key_city_2021")
+    yaml_file = templates / "key_city_2021" / "program.yaml"
+    first = program_module.load_program(yaml_file.parent)
+    copies = list(Path(os.environ["PATENT_APP_DATA"]).glob("cache/program-*.json"))
+    assert len(copies) == 1
+    # the copy is what a second read uses: spoil the YAML parser to prove it
+    with monkeypatch.context() as patched:
+        patched.setattr(program_module, "_parse_yaml", lambda *a: pytest.fail("parsed again"))
+        assert program_module.load_program(yaml_file.parent).name == first.name
+    # an edited program.yaml is read afresh, not from the old copy
+    text = yaml_file.read_text(encoding="utf-8")
+    edited = text.replace(f"\nname: {first.name}\n", f"\nname: {first.name}（修订）\n", 1)
+    assert edited != text
+    yaml_file.write_text(edited, encoding="utf-8")
+    assert program_module.load_program(yaml_file.parent).name == first.name + "（修订）"
+
+
+def test_broken_program_yaml_named_in_the_message(tmp_path):
+    from desktop_app.core.program import ProgramError, load_program
+
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "program.yaml").write_text("id: x\nname: [未闭合\n", encoding="utf-8")
+    with pytest.raises(ProgramError, match="program.yaml 格式有误"):
+        load_program(folder)
