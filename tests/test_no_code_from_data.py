@@ -95,6 +95,10 @@ def test_template_text_cannot_reach_python_internals(source, tmp_path, monkeypat
 @pytest.mark.parametrize("field, source", [
     ("plan_title", "{{ city.__class__.__mro__[1].__subclasses__() }}"),
     ("cover_title", "{{ lipsum.__globals__['os'].system('touch PWNED') }}"),
+    # resource bombs: would hang the program (or fill memory) rather than run code
+    ("plan_title", "{{ 'a' * 10**9 }}"),
+    ("plan_title", "{{ city * 100000000 }}"),
+    ("cover_title", "{{ 2 ** 100000000 }}"),
 ])
 def test_a_malicious_program_yaml_stops_the_export_with_a_message(tmp_path, monkeypatch, sample_draft, field, source):
     folder = tmp_path / "key_city_2021"
