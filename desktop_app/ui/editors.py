@@ -487,6 +487,13 @@ class RowTable(QWidget):
         self.table.setCurrentCell(target, column)
         self._record(before, "移动行")
 
+    def focus_cell(self, field: str) -> None:
+        """Make "rows.3.lead"-style fields (list.row.column key) the current cell, when named."""
+        bits = field.split(".")
+        keys = [c.key for c in self.columns]
+        if len(bits) > 2 and bits[1].isdigit() and bits[2] in keys and int(bits[1]) < len(self.rows):
+            self.table.setCurrentCell(int(bits[1]), keys.index(bits[2]))
+
     # clipboard -----------------------------------------------------------------------
     def copy_selection(self) -> str:
         """The selected block as TSV (Excel pastes it back cell for cell); also on the clipboard."""

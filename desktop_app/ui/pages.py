@@ -312,6 +312,7 @@ class ProblemsPage(PartPage):
     def focus_field(self, field):
         if field.startswith("items"):
             self.table.table.setFocus()
+            self.table.focus_cell(field)
         else:
             super().focus_field(field)
 
@@ -364,6 +365,7 @@ class TargetsPage(PartPage):
             self.table.table.setFocus()
             row = int(field.split(".")[1]) if "." in field else 0
             self.table.table.setCurrentCell(row, 2)
+            self.table.focus_cell(field)  # a named column (indicators.3.note) when given
         else:
             super().focus_field(field)
 
@@ -523,10 +525,7 @@ class SchedulePage(PartPage):
 
     def focus_field(self, field):
         self.table.table.setFocus()
-        bits = field.split(".")
-        if bits[0] == "rows" and len(bits) > 2 and bits[1].isdigit():
-            keys = [c.key for c in self.table.columns]
-            self.table.table.setCurrentCell(int(bits[1]), keys.index(bits[2]) if bits[2] in keys else 0)
+        self.table.focus_cell(field)
 
 
 class LetterPage(DraftPage):
