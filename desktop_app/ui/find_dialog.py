@@ -83,7 +83,7 @@ class FindDialog(QDialog):
         super().__init__(parent)
         self.wizard = wizard
         self.setWindowTitle("在草稿中查找")
-        self.resize(560, 420)
+        self.resize(700, 460)
         self.query = QLineEdit()
         self.query.setPlaceholderText("输入要查找的文字，如 质押融资")
         self.search_button = QPushButton("查找")

@@ -343,7 +343,7 @@ class TargetsPage(PartPage):
         columns = [
             ColumnSpec("name", "指标名称", width=230),
             ColumnSpec("unit", "单位", width=50),
-            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=95),
+            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=112),
             *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=80, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
             ColumnSpec("guide", "指南要求", "readonly", width=110,
@@ -415,7 +415,11 @@ class MeasuresPage(PartPage):
         form.addWidget(self.projects, 2)
         split.addWidget(editor)
         split.setStretchFactor(1, 3)
-        split.setSizes([200, 600])
+        split.setSizes([230, 600])
+        # Task titles are long ("实施“专利引入赋能行动”"): wrap rather than scroll sideways.
+        self.task_list.setWordWrap(True)
+        self.task_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.task_list.setMinimumWidth(180)
         self.layout_.addWidget(split, 1)
         self.title_edit.textChanged.connect(lambda t: self._set("title", t.strip()))
         self.lead.textChanged.connect(lambda t: self._set("lead", t.strip()))

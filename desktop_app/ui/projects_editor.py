@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -16,13 +16,18 @@ from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.paste import clean_plain
 
 
-def _buttons(*labels_tips: tuple[str, str]) -> tuple[QHBoxLayout, list[QPushButton]]:
+def _buttons(*labels_tips: tuple[str, str]) -> tuple[QHBoxLayout, list[QToolButton]]:
+    """Compact buttons: eight push buttons would make the measures page wider than the window."""
     row = QHBoxLayout()
     row.setContentsMargins(0, 0, 0, 0)
     buttons = []
     for label, tip in labels_tips:
-        b = QPushButton(label)
+        b = QToolButton()
+        b.setText(label)
         b.setToolTip(tip)
+        b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        b.setMinimumWidth(48)
+        b.setAccessibleName(tip.split("（")[0])
         row.addWidget(b)
         buttons.append(b)
     row.addStretch(1)
@@ -66,14 +71,19 @@ class ProjectsEditor(QWidget):
         self.items = _ItemList(self)
         self.items.setAccessibleName("重点项目")
         for view in (self.panels, self.items):
+            # 专栏 titles and projects are sentences: wrap them, never scroll sideways.
+            view.setWordWrap(True)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                  | QAbstractItemView.EditTrigger.EditKeyPressed
                                  | QAbstractItemView.EditTrigger.SelectedClicked)
             view.installEventFilter(self)
         panel_buttons, (self.add_panel, self.remove_panel, self.panel_up, self.panel_down) = _buttons(
-            ("添加专栏", "Insert"), ("删除专栏", "Ctrl+Delete"), ("上移", "Alt+↑"), ("下移", "Alt+↓"))
+            ("添加", "添加专栏（Insert）"), ("删除", "删除专栏（Ctrl+Delete）"), ("上移", "专栏上移（Alt+↑）"),
+            ("下移", "专栏下移（Alt+↓）"))
         item_buttons, (self.add_item, self.remove_item, self.item_up, self.item_down) = _buttons(
-            ("添加项目", "Insert；可粘贴多行，每行一个项目"), ("删除项目", "Ctrl+Delete"), ("上移", "Alt+↑"), ("下移", "Alt+↓"))
+            ("添加", "添加重点项目（Insert）；也可 Ctrl+V 粘贴多行，每行一个项目"), ("删除", "删除重点项目（Ctrl+Delete）"),
+            ("上移", "项目上移（Alt+↑）"), ("下移", "项目下移（Alt+↓）"))
         left = QVBoxLayout()
         left.addWidget(QLabel("专栏标题（双击或 F2 修改）"))
         left.addWidget(self.panels, 1)
@@ -84,8 +94,8 @@ class ProjectsEditor(QWidget):
         right.addLayout(item_buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
         self.add_panel.clicked.connect(self.new_panel)
         self.remove_panel.clicked.connect(self.delete_panel)
         self.panel_up.clicked.connect(lambda: self.move_panel(-1))
