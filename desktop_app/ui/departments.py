@@ -15,12 +15,23 @@ SEPARATOR = "、"
 _SEPARATORS = "、,，;；/"
 
 
-def department_model(session) -> QStringListModel:
+class DepartmentModel(QStringListModel):
+    """The names offered by every 牵头/配合 completer.
+
+    Signals:
+        renamed(): a department was renamed in the draft; editors showing lead/partner
+            fields re-read them.
+    """
+
+    renamed = Signal()
+
+
+def department_model(session) -> DepartmentModel:
     """The session's one completion model, so every field offers the same names and a
     rename on the basic page shows up at once in the measures and schedule editors."""
     model = getattr(session, "_department_model", None)
     if model is None:
-        model = QStringListModel(list(session.draft.departments), session)
+        model = DepartmentModel(list(session.draft.departments), session)
         session._department_model = model
     return model
 
@@ -146,6 +157,7 @@ class DepartmentsEditor(QWidget):
     def rename(self, old: str, new: str) -> int:
         count = core.rename_department(self.draft, old, new)
         self._after_change()
+        department_model(self.session).renamed.emit()
         return count
 
     def _ask_add(self) -> None:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -447,8 +447,13 @@ class RowTable(QWidget):
         at = self.table.currentRow() + 1 if self.table.currentRow() >= 0 else len(self.rows)
         self.rows.insert(at, self.new_row())
         self.refresh()
-        self.table.setCurrentCell(at, self._first_editable())
+        self._go_to_cell(at, self._first_editable())
         self._record(before, "添加一行")
+
+    def _go_to_cell(self, row: int, column: int) -> None:
+        """Make (row, column) current and the only selection: after Ctrl+Enter or Alt+↓ the
+        held modifier would otherwise extend the old selection (and Ctrl+Delete take both)."""
+        self.table.setCurrentCell(row, column, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _first_editable(self) -> int:
         return next((i for i, c in enumerate(self.columns) if c.kind != "readonly"), 0)
@@ -472,7 +477,7 @@ class RowTable(QWidget):
                 del self._pending[key]
         self.refresh()
         if self.rows:
-            self.table.setCurrentCell(min(rows[0], len(self.rows) - 1), max(self.table.currentColumn(), 0))
+            self._go_to_cell(min(rows[0], len(self.rows) - 1), max(self.table.currentColumn(), 0))
         self._record(before, "删除行")
 
     def move_selected(self, step: int) -> None:
@@ -484,7 +489,7 @@ class RowTable(QWidget):
         column = max(self.table.currentColumn(), 0)
         self.rows[r], self.rows[target] = self.rows[target], self.rows[r]
         self.refresh()
-        self.table.setCurrentCell(target, column)
+        self._go_to_cell(target, column)
         self._record(before, "移动行")
 
     def focus_cell(self, field: str) -> None:
@@ -534,7 +539,7 @@ class RowTable(QWidget):
                     self._apply(r, c0 + j, cell)
             filled += 1
         self.refresh()
-        self.table.setCurrentCell(r0, c0)
+        self._go_to_cell(r0, c0)
         self._record(before, f"粘贴 {filled} 行")
         if dropped:
             self.message.setText(f"本表行数固定，另有 {dropped} 行未粘贴。\n" + self.message.text())

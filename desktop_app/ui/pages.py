@@ -425,12 +425,14 @@ class MeasuresPage(PartPage):
         self.lead.textChanged.connect(lambda t: self._set("lead", t.strip()))
         self.partners.textChanged.connect(lambda t: self._set("partners", split_departments(t)))
         # A name joins the 部门名单 once the field is left, not letter by letter as typed.
+        model.renamed.connect(lambda: self.show_task(self._shown))
         self.lead.editingFinished.connect(self._remember_departments)
         self.partners.editingFinished.connect(self._remember_departments)
         self.text.changed.connect(lambda t: self._set("text", t))
         self.projects.changed.connect(self.session.touch)
         self.task_list.currentRowChanged.connect(self.show_task)
         self._current = -1
+        self._shown = 0
         self.task_list.setCurrentRow(0)
         chain_tab_order(self.review_button, self.prose.edit, self.task_list, self.title_edit, self.lead,
                         self.partners, self.text.edit, self.projects.panels, self.projects.add_panel,
@@ -442,6 +444,7 @@ class MeasuresPage(PartPage):
         if not 0 <= index < len(self.tasks):
             return
         self._current = -1  # no writes while the widgets are filled
+        self._shown = index
         m = self.tasks[index]
         task = self.program.task(m.get("task", ""))
         self.guide.setText(f"<b>指南任务：</b>{task.guide if task else ''}")
@@ -513,6 +516,7 @@ class SchedulePage(PartPage):
             department_model=department_model(session),
         )
         self.table.bind(self.part.setdefault("rows", []))
+        self.table.department_model.renamed.connect(self.table.refresh)
         self.table.changed.connect(self._table_changed)
         self.layout_.addWidget(self.table, 1)
         chain_tab_order(self.review_button, self.prose.edit, self.table.add_button, self.table.remove_button,
