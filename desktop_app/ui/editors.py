@@ -117,9 +117,16 @@ class ColumnSpec:
     setter: Callable[[dict, Any], None] | None = None
 
 
+#: parse_cell's value for "leave the stored value as it is" (an emptied choice cell).
+KEEP = object()
+
+
 def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     """A cell's text → (value to store, None) or (None, message naming row and column)."""
-    text = xml_safe(text).strip()
+    text = xml_safe(text)
+    if spec.kind not in ("number", "year", "choice"):
+        return (split_departments(text) if spec.kind == "departments" else text), None
+    text = text.strip()
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
@@ -139,14 +146,12 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
         return int(raw), None
     if spec.kind == "choice":
         if not text:
-            return None, None
+            return KEEP, None  # a choice is never emptied by typing or pasting nothing
         for label, value in spec.choices:
             if text in (label, str(value)):
                 return value, None
         options = "、".join(label for label, _v in spec.choices[:4])
         return None, f"{where}：“{text}”不在可选项中，请从列表选择（如 {options}）"
-    if spec.kind == "departments":
-        return split_departments(text), None
     return text, None
 
 
@@ -397,6 +402,8 @@ class RowTable(QWidget):
             self._pending[(id(row), spec.key)] = (row, text, error)
             return False
         self._pending.pop((id(row), spec.key), None)
+        if value is KEEP:
+            return True
         if spec.setter:
             spec.setter(row, value)
         else:
@@ -414,7 +421,7 @@ class RowTable(QWidget):
         pending = self._pending.get((id(self.rows[r]), self.columns[c].key))
         item.setBackground(QBrush(ERROR_BG) if pending else QBrush())
         item.setToolTip(pending[2] if pending else "")
-        if ok and self.columns[c].kind in ("number", "year", "choice", "departments"):
+        if ok and self.columns[c].kind in ("year", "choice", "departments"):  # figures stay as typed
             item.setText(self._display(self.columns[c], self._value(self.rows[r], self.columns[c])))
         self.table.blockSignals(False)
         self._show_errors()
