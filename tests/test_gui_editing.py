@@ -348,3 +348,18 @@ def test_measures_page_tab_order_follows_the_page(qtbot, window):
                     page.projects.panels]
     key(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is page.text.edit
+
+
+def test_common_departments_come_from_the_program(qtbot, window):
+    """填入常用部门 offers the program's own list: city bureaus for a city, offices for a university."""
+    from desktop_app.core.departments import examples
+    from desktop_app.core.program import get_program
+
+    basic = _open(window, "basic")
+    window.session.draft.departments.clear()
+    basic.departments.show_list()
+    qtbot.mouseClick(basic.departments.common_button, Qt.MouseButton.LeftButton)
+    assert stored(window).departments == examples(window.session.program)
+    assert "市科技局" in stored(window).departments
+    university = examples(get_program("university_ip_center_2022"))
+    assert university and not any(n.startswith("市") for n in university)

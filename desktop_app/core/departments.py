@@ -15,11 +15,10 @@ from desktop_app.core.draft import Draft
 #: What officers put between departments in one field.
 _SEPARATORS = re.compile(r"[、,，;；/]+")
 
-#: Offered to fill an empty list: the departments the seed plans name most.
-COMMON_DEPARTMENTS = (
-    "市市场监管局（知识产权局）", "市科技局", "市教育局", "市工信局", "市财政局", "市发展改革委",
-    "市人社局", "市商务局", "市地方金融监管局", "市司法局", "市农业农村局", "市国资委",
-)
+def examples(program) -> list[str]:
+    """The program's usual departments (program.yaml applicant.departments_example), if any."""
+    raw = (program.applicant or {}).get("departments_example") or []
+    return [str(n).strip() for n in raw if str(n).strip()] if isinstance(raw, list) else []
 
 
 def split_departments(text: str) -> list[str]:

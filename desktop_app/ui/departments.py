@@ -92,7 +92,9 @@ class DepartmentsEditor(QWidget):
         self.rename_button = QPushButton("改名…", self)
         self.remove_button = QPushButton("删除", self)
         self.common_button = QPushButton("填入常用部门", self)
-        self.common_button.setToolTip("将市科技局、教育局、工信局、财政局等常用部门加入名单（已有的不重复）")
+        common = core.examples(session.program)
+        self.common_button.setToolTip(f"将{'、'.join(common[:4])}等常用部门加入名单（已有的不重复）")
+        self.common_button.setVisible(bool(common))
         self.note = QLabel("牵头部门、配合部门输入时从此名单提示；改名会同步修改所有举措和进度安排中的该部门。", self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
@@ -188,5 +190,5 @@ class DepartmentsEditor(QWidget):
         self._after_change()
 
     def add_common(self) -> None:
-        if core.remember(self.draft, list(core.COMMON_DEPARTMENTS)):
+        if core.remember(self.draft, core.examples(self.session.program)):
             self._after_change()

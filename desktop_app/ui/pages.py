@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import completeness
+from desktop_app.core.departments import examples as department_examples
 from desktop_app.core.departments import remember
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import OutlineNode, Program
@@ -398,7 +399,8 @@ class MeasuresPage(PartPage):
         self.title_edit = QLineEdit()
         row.addRow("举措标题", self.title_edit)
         self.lead = QLineEdit()
-        self.lead.setPlaceholderText("例如：市市场监管局（知识产权局）")
+        examples = department_examples(self.program)
+        self.lead.setPlaceholderText(f"例如：{examples[0]}" if examples else "从部门名单选择或输入")
         self.partners = QLineEdit()
         self.partners.setPlaceholderText("多个部门用“、”分隔")
         model = department_model(session)
