@@ -50,6 +50,8 @@ class DepartmentCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # A table cell is narrower than "市市场监管局（知识产权局）": let the list be wider.
+        self.popup().setMinimumWidth(280)
 
     def _head(self) -> str:
         widget = self.widget()

@@ -342,12 +342,12 @@ class TargetsPage(PartPage):
         years = self.draft.plan_years
         program = self.program
         columns = [
-            ColumnSpec("name", "指标名称", width=230),
-            ColumnSpec("unit", "单位", width=50),
-            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=112),
-            *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=80, getter=_target_getter(i),
+            ColumnSpec("name", "指标名称", width=200),
+            ColumnSpec("unit", "单位", width=44),
+            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=108),
+            *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=76, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
-            ColumnSpec("guide", "指南要求", "readonly", width=110,
+            ColumnSpec("guide", "指南要求", "readonly", width=100,
                        getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
             ColumnSpec("note", "说明", width=120),
@@ -507,10 +507,10 @@ class SchedulePage(PartPage):
             [
                 # Typed (2022 or 2022年) and checked against the plan period, so a block
                 # pasted from Excel lands here too; `choices` are the allowed years.
-                ColumnSpec("year", "年度", "year", width=80, choices=[(f"{y}年", y) for y in years]),
-                ColumnSpec("task", "主要任务", "choice", width=200, choices=task_choices),
-                ColumnSpec("progress", "进度安排（工作内容与目标）", width=300),
-                ColumnSpec("lead", "牵头部门", "department", width=150),
+                ColumnSpec("year", "年度", "year", width=72, choices=[(f"{y}年", y) for y in years]),
+                ColumnSpec("task", "主要任务", "choice", width=170, choices=task_choices),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270),
+                ColumnSpec("lead", "牵头部门", "department", width=130),
                 ColumnSpec("partners", "配合部门", "departments", width=150),
             ],
             lambda: {"year": years[0], "task": self.program.tasks[0].id if self.program.tasks else "",
