@@ -363,3 +363,16 @@ def test_common_departments_come_from_the_program(qtbot, window):
     assert "市科技局" in stored(window).departments
     university = examples(get_program("university_ip_center_2022"))
     assert university and not any(n.startswith("市") for n in university)
+
+
+def test_targets_page_tab_order_buttons_then_table_then_out(qtbot, window):
+    page = _open(window, "targets")
+    page.prose.edit.setFocus()
+    seen = [QApplication.focusWidget()]
+    for _ in range(5):
+        key(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    t = page.table
+    assert seen == [page.prose.edit, t.add_button, t.remove_button, t.up_button, t.down_button, t.table]
+    key(t.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # out of the table, past the page
+    assert not page.isAncestorOf(QApplication.focusWidget())

@@ -324,10 +324,10 @@ class RowTable(QWidget):
         # Keyed by the row object so the mark follows its row through moves and deletes.
         self._pending: dict[tuple[int, str], tuple[dict, str, str]] = {}
         self._live_error: str | None = None
-        QWidget.setTabOrder(self.add_button, self.remove_button)
-        QWidget.setTabOrder(self.remove_button, self.up_button)
-        QWidget.setTabOrder(self.up_button, self.down_button)
-        QWidget.setTabOrder(self.down_button, self.table)
+
+    def tab_widgets(self) -> list[QWidget]:
+        """In the order Tab visits them: the buttons above the table, then the table."""
+        return [self.add_button, self.remove_button, self.up_button, self.down_button, self.table]
 
     # data binding ----------------------------------------------------------------
     def bind(self, rows: list[dict]) -> None:

@@ -309,6 +309,7 @@ class ProblemsPage(PartPage):
         self.table.bind(self.part.setdefault("items", []))
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(self.table, 1)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
 
     def focus_field(self, field):
         if field.startswith("items"):
@@ -360,6 +361,7 @@ class TargetsPage(PartPage):
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
         self.layout_.addWidget(self.table, 1)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
 
     def focus_field(self, field):
         if field.startswith("indicators"):
@@ -521,8 +523,7 @@ class SchedulePage(PartPage):
         self.table.department_model.renamed.connect(self.table.refresh)
         self.table.changed.connect(self._table_changed)
         self.layout_.addWidget(self.table, 1)
-        chain_tab_order(self.review_button, self.prose.edit, self.table.add_button, self.table.remove_button,
-                        self.table.up_button, self.table.down_button, self.table.table)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
 
     def _table_changed(self) -> None:
         grew = False
