@@ -376,3 +376,17 @@ def test_targets_page_tab_order_buttons_then_table_then_out(qtbot, window):
     assert seen == [page.prose.edit, t.add_button, t.remove_button, t.up_button, t.down_button, t.table]
     key(t.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # out of the table, past the page
     assert not page.isAncestorOf(QApplication.focusWidget())
+
+
+def test_excel_block_pasted_while_a_cell_is_being_edited(qtbot, window):
+    page = _open(window, "problems")
+    grid = page.table.table
+    n = len(page.table.rows)
+    grid.setCurrentCell(n - 1, 0)
+    grid.editItem(grid.item(n - 1, 0))
+    editor = next(w for w in grid.viewport().findChildren(QLineEdit) if w.isVisible())
+    QApplication.clipboard().setText("问题甲\t对策甲\r\n问题乙\t对策乙\r\n")
+    key(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    items = stored(window).part("problems")["items"]
+    assert [(i["problem"], i["countermeasure"]) for i in items[n - 1:]] == [("问题甲", "对策甲"), ("问题乙", "对策乙")]
+    assert "\t" not in grid.item(n - 1, 0).text()

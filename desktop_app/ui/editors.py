@@ -163,6 +163,18 @@ class _CellDelegate(QStyledItemDelegate):
         super().__init__(table.table)
         self.owner = table
         self.spec = spec
+        # Escape (or a commit) ends the editor: its live message goes with it.
+        self.closeEditor.connect(lambda *_args: table.show_live_error(None))
+
+    def eventFilter(self, editor, event):
+        """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs."""
+        if event.type() == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
+            text = QApplication.clipboard().text()
+            if "\t" in text or "\n" in text.strip("\r\n"):
+                self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+                self.owner.paste_text(text)
+                return True
+        return super().eventFilter(editor, event)
 
     def createEditor(self, parent, option, index):
         if self.spec.kind == "year":
