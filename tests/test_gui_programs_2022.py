@@ -27,7 +27,7 @@ def test_park_sample_pages(qtbot, window):
     wiz = _open(window, "wuxi_park_2022_sample.json")
     pages = wiz.pages_by_key
     assert list(pages) == ["basic", "eligibility", "profile", "foundation", "problems", "approach", "targets",
-                           "measures", "safeguards", "schedule", "export"]
+                           "measures", "safeguards", "schedule", "attachments", "export"]
     basic = pages["basic"]
     assert "并非指南规定的格式" in basic.outline_note.text()
     chain = basic.choices["industry_chain"]

@@ -51,7 +51,7 @@ def test_new_draft_every_page_typed_then_exported(qtbot, window, tmp_path):
     wiz = window.wizard
     pages = wiz.pages_by_key
     assert list(pages) == ["basic", "eligibility", "overview", "foundation", "problems", "approach", "targets",
-                           "measures", "safeguards", "schedule", "letter", "export"]
+                           "measures", "safeguards", "schedule", "letter", "attachments", "export"]
 
     # 基本信息
     wiz.go_to("basic")

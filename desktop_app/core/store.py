@@ -133,6 +133,12 @@ class _Connection:
         return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
 
 
+def _listable(text: str) -> str:
+    """City and title only name the draft in lists: a lone surrogate there (the full
+    text keeps it, escaped, in `data`) becomes U+FFFD instead of failing the save."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if isinstance(text, str) else text
+
+
 class DraftStore:
     """Drafts in SQLite: save, load, list, delete, and small per-user settings (meta)."""
 
@@ -316,7 +322,7 @@ class DraftStore:
                      city=excluded.city, year=excluded.year, title=excluded.title,
                      is_sample=excluded.is_sample, parent_id=excluded.parent_id,
                      data=excluded.data, updated=excluded.updated""",
-                [draft.id, draft.program_id, draft.city, draft.year, draft.title,
+                [draft.id, draft.program_id, _listable(draft.city), draft.year, _listable(draft.title),
                  int(draft.is_sample), draft.parent_id, payload, now, now],
             )
         return now

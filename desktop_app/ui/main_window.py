@@ -17,6 +17,7 @@ from desktop_app.core.exchange import DraftFormatError, read_draft_file
 from desktop_app.core.program import ProgramError, available_programs, get_program
 from desktop_app.core.store import DraftStore, StoreError
 from desktop_app.ui.draft_list import DraftListPage
+from desktop_app.ui.find_dialog import FindDialog, route_undo
 from desktop_app.ui.new_draft_dialog import NewDraftDialog
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.wizard import PlanWizard
@@ -65,6 +66,13 @@ class MainWindow(QMainWindow):
         action(files, "返回草稿列表", self.show_list)
         files.addSeparator()
         action(files, "退出", self.close, QKeySequence.StandardKey.Quit)
+        # 编辑: undo/redo go to the focused editor (text history or a table's stack); find searches the draft.
+        edit = self.menuBar().addMenu("编辑(&E)")
+        self.undo_action = action(edit, "撤销", lambda: route_undo(False), QKeySequence.StandardKey.Undo)
+        self.redo_action = action(edit, "重做", lambda: route_undo(True), QKeySequence("Ctrl+Y"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit.addSeparator()
+        self.find_action = action(edit, "查找…", self.show_find, QKeySequence.StandardKey.Find)
         draft = self.menuBar().addMenu("草稿(&D)")
         self.save_action = action(draft, "立即保存", self.save_now, QKeySequence.StandardKey.Save)
         self.history_action = action(draft, "历史版本…", self.show_history)
@@ -72,6 +80,18 @@ class MainWindow(QMainWindow):
         action(draft, "版式设置…", self.edit_layout)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         action(help_menu, "关于", self.show_about)
+
+    def show_find(self) -> None:
+        """查找 across every part of the open draft (a non-modal dialog kept open between hits)."""
+        if self.wizard is None:
+            self.statusBar().showMessage("请先打开一份草稿，再查找。", 4000)
+            return
+        if getattr(self, "find_dialog", None) is None or self.find_dialog.wizard is not self.wizard:
+            self.find_dialog = FindDialog(self.wizard, self)
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.query.setFocus()
+        self.find_dialog.query.selectAll()
 
     def edit_layout(self) -> None:
         from desktop_app.ui.layout_dialog import LayoutDialog
@@ -276,6 +296,10 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(True)
         self.history_action.setEnabled(True)
         self.statusBar().clearMessage()
+        if getattr(self, "find_dialog", None) is not None:  # it points at this draft's wizard
+            self.find_dialog.close()
+            self.find_dialog.deleteLater()
+            self.find_dialog = None
         if self.wizard:
             self.stack.removeWidget(self.wizard)
             self.wizard.deleteLater()

@@ -6,16 +6,29 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QComboBox, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
     QWizardPage,
 )
 
 from desktop_app.core import completeness
+from desktop_app.core.departments import examples as department_examples
+from desktop_app.core.departments import remember
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import OutlineNode, Program
+from desktop_app.ui.departments import (
+    DepartmentCompleter, DepartmentsEditor, department_model, refresh_department_model,
+)
 from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
+from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.session import DraftSession
+
+
+def chain_tab_order(*widgets: QWidget | None) -> None:
+    """Tab goes through `widgets` in this order (the page read top to bottom)."""
+    present = [w for w in widgets if w is not None]
+    for a, b in zip(present, present[1:]):
+        QWidget.setTabOrder(a, b)
 
 
 def guide_box(text: str, title: str = "指南要求") -> QLabel:
@@ -124,8 +137,19 @@ class BasicInfoPage(DraftPage):
             note = QLabel("\n".join(hints))
             note.setWordWrap(True)
             layout.addWidget(note)
+        box = QGroupBox("部门名单（牵头部门、配合部门从这里选）")
+        box_layout = QVBoxLayout(box)
+        self.departments = DepartmentsEditor(session)
+        box_layout.addWidget(self.departments)
+        layout.addWidget(box)
         layout.addStretch(1)
         self._show_period()
+        chain_tab_order(*self.fields.values(), *self.choices.values(), self.year, self.date,
+                        self.departments.list, self.departments.add_button, self.departments.rename_button,
+                        self.departments.remove_button, self.departments.common_button)
+
+    def initializePage(self) -> None:
+        self.departments.show_list()  # names typed on other pages since
 
     def _choice_combo(self, choice) -> QComboBox:
         """A combo of the guide's options; "（请选择）" stands for no answer yet."""
@@ -285,10 +309,12 @@ class ProblemsPage(PartPage):
         self.table.bind(self.part.setdefault("items", []))
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(self.table, 1)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
 
     def focus_field(self, field):
         if field.startswith("items"):
             self.table.table.setFocus()
+            self.table.focus_cell(field)
         else:
             super().focus_field(field)
 
@@ -317,12 +343,12 @@ class TargetsPage(PartPage):
         years = self.draft.plan_years
         program = self.program
         columns = [
-            ColumnSpec("name", "指标名称", width=230),
-            ColumnSpec("unit", "单位", width=50),
-            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=95),
-            *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=80, getter=_target_getter(i),
+            ColumnSpec("name", "指标名称", width=200),
+            ColumnSpec("unit", "单位", width=44),
+            ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=108),
+            *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=76, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
-            ColumnSpec("guide", "指南要求", "readonly", width=110,
+            ColumnSpec("guide", "指南要求", "readonly", width=100,
                        getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
             ColumnSpec("note", "说明", width=120),
@@ -335,12 +361,14 @@ class TargetsPage(PartPage):
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
         self.layout_.addWidget(self.table, 1)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
 
     def focus_field(self, field):
         if field.startswith("indicators"):
             self.table.table.setFocus()
             row = int(field.split(".")[1]) if "." in field else 0
             self.table.table.setCurrentCell(row, 2)
+            self.table.focus_cell(field)  # a named column (indicators.3.note) when given
         else:
             super().focus_field(field)
 
@@ -373,44 +401,54 @@ class MeasuresPage(PartPage):
         self.title_edit = QLineEdit()
         row.addRow("举措标题", self.title_edit)
         self.lead = QLineEdit()
-        self.lead.setPlaceholderText("例如：市市场监管局（知识产权局）")
+        examples = department_examples(self.program)
+        self.lead.setPlaceholderText(f"例如：{examples[0]}" if examples else "从部门名单选择或输入")
         self.partners = QLineEdit()
         self.partners.setPlaceholderText("多个部门用“、”分隔")
-        completer = QCompleter(self.draft.departments, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.lead.setCompleter(completer)
+        model = department_model(session)
+        self.lead.setCompleter(DepartmentCompleter(model, self.lead))
+        self.partners.setCompleter(DepartmentCompleter(model, self.partners, multiple=True))
         row.addRow("牵头部门", self.lead)
         row.addRow("配合部门", self.partners)
         form.addLayout(row)
-        self.text = ProseEditor((300, 1500), "具体举措：每段一行；可用“1.”开头的短行作小标题。")
+        self.text = ProseEditor((300, 1500), "具体举措：每段一行；可用“1.”开头的短行作小标题。可直接从 Word 粘贴。")
         form.addWidget(self.text, 3)
-        form.addWidget(QLabel("重大工程（专栏）：每行一个专栏，重点项目之间用“；”分隔"))
-        self.projects = RowTable(
-            [ColumnSpec("title", "专栏标题", width=220),
-             ColumnSpec("items", "重点项目", width=300,
-                        getter=lambda r: "；".join(r.get("items", [])),
-                        setter=lambda r, v: r.__setitem__("items", [s.strip() for s in v.replace(";", "；").split("；") if s.strip()]))],
-            lambda: {"title": "专栏：", "items": []},
-        )
-        self.projects.table.setMaximumHeight(100)
-        form.addWidget(self.projects)
+        form.addWidget(QLabel("重大工程（专栏）：每个专栏一个标题，重点项目每行一个（可从 Word 复制多行粘贴）"))
+        self.projects = ProjectsEditor()
+        self.projects.setMinimumHeight(150)
+        form.addWidget(self.projects, 2)
         split.addWidget(editor)
         split.setStretchFactor(1, 3)
-        split.setSizes([200, 600])
+        split.setSizes([230, 600])
+        # Task titles are long ("实施“专利引入赋能行动”"): wrap rather than scroll sideways.
+        self.task_list.setWordWrap(True)
+        self.task_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.task_list.setMinimumWidth(180)
         self.layout_.addWidget(split, 1)
         self.title_edit.textChanged.connect(lambda t: self._set("title", t.strip()))
         self.lead.textChanged.connect(lambda t: self._set("lead", t.strip()))
         self.partners.textChanged.connect(lambda t: self._set("partners", split_departments(t)))
+        # A name joins the 部门名单 once the field is left, not letter by letter as typed.
+        model.renamed.connect(lambda: self.show_task(self._shown))
+        self.lead.editingFinished.connect(self._remember_departments)
+        self.partners.editingFinished.connect(self._remember_departments)
         self.text.changed.connect(lambda t: self._set("text", t))
         self.projects.changed.connect(self.session.touch)
         self.task_list.currentRowChanged.connect(self.show_task)
         self._current = -1
+        self._shown = 0
         self.task_list.setCurrentRow(0)
+        chain_tab_order(self.review_button, self.prose.edit, self.task_list, self.title_edit, self.lead,
+                        self.partners, self.text.edit, self.projects.panels, self.projects.add_panel,
+                        self.projects.remove_panel, self.projects.panel_up, self.projects.panel_down,
+                        self.projects.items, self.projects.add_item, self.projects.remove_item,
+                        self.projects.item_up, self.projects.item_down)
 
     def show_task(self, index: int) -> None:
         if not 0 <= index < len(self.tasks):
             return
         self._current = -1  # no writes while the widgets are filled
+        self._shown = index
         m = self.tasks[index]
         task = self.program.task(m.get("task", ""))
         self.guide.setText(f"<b>指南任务：</b>{task.guide if task else ''}")
@@ -429,18 +467,32 @@ class MeasuresPage(PartPage):
             item = self.task_list.item(self._current)
             task = self.program.task(self.tasks[self._current].get("task", ""))
             item.setText(value or (task.title if task else ""))
-        if key in ("lead", "partners"):
-            names = [value] if isinstance(value, str) else value
-            for name in names:
-                if name and name not in self.draft.departments:
-                    self.draft.departments.append(name)
         self.session.touch()
+
+    def _remember_departments(self) -> None:
+        if self._current < 0:
+            return
+        m = self.tasks[self._current]
+        if remember(self.draft, m.get("lead", "")) | remember(self.draft, m.get("partners", [])):
+            refresh_department_model(self.session)
+            self.session.touch()
 
     def focus_field(self, field):
         parts = field.split(".")
         if parts[0] == "tasks" and len(parts) > 1:
             self.task_list.setCurrentRow(int(parts[1]))
-            (self.lead if parts[-1] == "lead" else self.text.edit).setFocus()
+            widgets = {"lead": self.lead, "title": self.title_edit, "text": self.text.edit}
+            if len(parts) > 2 and parts[2] == "partners":
+                self.partners.setFocus()
+            elif len(parts) > 3 and parts[2] == "projects":
+                self.projects.panels.setCurrentRow(int(parts[3]))
+                if len(parts) > 5 and parts[4] == "items":
+                    self.projects.items.setCurrentRow(int(parts[5]))
+                    self.projects.items.setFocus()
+                else:
+                    self.projects.panels.setFocus()
+            else:
+                widgets.get(parts[-1], self.text.edit).setFocus()
         else:
             super().focus_field(field)
 
@@ -455,21 +507,36 @@ class SchedulePage(PartPage):
         task_choices = [(t.title, t.id) for t in self.program.tasks]
         self.table = RowTable(
             [
-                ColumnSpec("year", "年度", "choice", width=80, choices=[(f"{y}年", y) for y in years]),
-                ColumnSpec("task", "主要任务", "choice", width=200, choices=task_choices),
-                ColumnSpec("progress", "进度安排（工作内容与目标）", width=300),
-                ColumnSpec("lead", "牵头部门", width=150),
+                # Typed (2022 or 2022年) and checked against the plan period, so a block
+                # pasted from Excel lands here too; `choices` are the allowed years.
+                ColumnSpec("year", "年度", "year", width=72, choices=[(f"{y}年", y) for y in years]),
+                ColumnSpec("task", "主要任务", "choice", width=170, choices=task_choices),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270),
+                ColumnSpec("lead", "牵头部门", "department", width=130),
                 ColumnSpec("partners", "配合部门", "departments", width=150),
             ],
             lambda: {"year": years[0], "task": self.program.tasks[0].id if self.program.tasks else "",
                      "progress": "", "lead": "", "partners": []},
+            department_model=department_model(session),
         )
         self.table.bind(self.part.setdefault("rows", []))
-        self.table.changed.connect(self.session.touch)
+        self.table.department_model.renamed.connect(self.table.refresh)
+        self.table.changed.connect(self._table_changed)
         self.layout_.addWidget(self.table, 1)
+        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
+
+    def _table_changed(self) -> None:
+        grew = False
+        for row in self.table.rows:
+            grew |= remember(self.draft, row.get("lead") or "")
+            grew |= remember(self.draft, row.get("partners") or [])
+        if grew:
+            refresh_department_model(self.session)
+        self.session.touch()
 
     def focus_field(self, field):
         self.table.table.setFocus()
+        self.table.focus_cell(field)
 
 
 class LetterPage(DraftPage):

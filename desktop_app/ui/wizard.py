@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QWizard
 
 from desktop_app.core import completeness, rules
+from desktop_app.ui.attachments_page import AttachmentsPage
 from desktop_app.ui.checks_panel import ChecksPanel
 from desktop_app.ui.eligibility_page import EligibilityPage
 from desktop_app.ui.export_page import ExportPage
@@ -55,6 +56,8 @@ class PlanWizard(QWizard):
             self._add(PAGE_FOR_KIND[node.kind](session, node))
         if session.program.letter is not None:
             self._add(LetterPage(session))
+        if "attachments" in session.program.binding_order:  # only programs that bind 附件材料
+            self._add(AttachmentsPage(session))
         self.export_page = ExportPage(session)
         self._add(self.export_page)
         self.export_page.go_to.connect(self.go_to)
@@ -119,6 +122,8 @@ class PlanWizard(QWizard):
 
     def go_to(self, key: str, field: str = "") -> None:
         """Show the page `key` (and focus `field` on it when given)."""
+        if field.startswith("attachments.") and "attachments" in self._ids:
+            key = "attachments"  # rules address attachments on 检查与导出; they are edited here
         target = self._ids.get(key)
         if target is None:
             return
