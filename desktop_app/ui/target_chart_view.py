@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_app.core.draft import Draft
 from desktop_app.core.figures import format_number
@@ -181,17 +181,11 @@ class TargetChartView(QWidget):
         return year in c.short_years
 
     # interaction -------------------------------------------------------------------
-    def event(self, e) -> bool:
-        if e.type() == QEvent.Type.ToolTip:
-            chart = self.chart_at(QPointF(e.pos()))
-            if chart is not None:
-                text = "\n".join(chart.findings) or "单击在表格中打开此指标"
-                QToolTip.showText(e.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                e.ignore()
-            return True
-        return super().event(e)
+    def mouseMoveEvent(self, e) -> None:
+        chart = self.chart_at(e.position())
+        self.setToolTip(("\n".join(chart.findings) or "单击在表格中打开此指标") if chart else "")
+        self.setCursor(Qt.CursorShape.PointingHandCursor if chart else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(e)
 
     def mousePressEvent(self, e) -> None:
         chart = self.chart_at(e.position()) if e.button() == Qt.MouseButton.LeftButton else None

@@ -9,10 +9,10 @@ Signals:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from desktop_app.core.draft import Draft
@@ -219,20 +219,11 @@ class TimelineView(QWidget):
                        fm.elidedText(bar.label, Qt.TextElideMode.ElideRight, text_rect.width()))
 
     # interaction -------------------------------------------------------------------
-    def event(self, e) -> bool:
-        if e.type() == QEvent.Type.ToolTip:
-            bar = self.bar_at(QPointF(e.pos()))
-            if bar is not None:
-                QToolTip.showText(e.globalPos(), bar.tooltip, self)
-            else:
-                QToolTip.hideText()
-                e.ignore()
-            return True
-        return super().event(e)
-
     def mouseMoveEvent(self, e) -> None:
-        over = self.bar_at(e.position()) is not None
-        self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+        # The hovered bar's row becomes the widget's tooltip; Qt shows it after the usual pause.
+        bar = self.bar_at(e.position())
+        self.setToolTip(bar.tooltip if bar else "")
+        self.setCursor(Qt.CursorShape.PointingHandCursor if bar else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(e)
 
     def mousePressEvent(self, e) -> None:
