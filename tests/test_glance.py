@@ -80,7 +80,7 @@ def test_chart_marks_an_indicator_below_its_growth_threshold(program, sample_dra
     line = first.lines[0]
     assert line.values[0] is None and line.values[1] == pytest.approx(192 * 1.2)
     assert line.values[2] == pytest.approx(232 * 1.2) and line.values[3] == pytest.approx(250 * 1.2)
-    assert "年度增幅20%以上" in line.legend
+    assert line.legend.startswith("指南：年度增幅20%以上")
     # a flat line for an absolute threshold (超过250家)
     assert charts[1].lines[0].values[1:] == (250.0, 250.0, 250.0)
 

@@ -53,18 +53,18 @@ def _line(th: Threshold, baseline, values) -> GuideLine | None:
     limit = _limit(th.value)
     n = len(values)
     if th.kind == "total":
-        how = "各年目标的平均值须达到此线" if th.average else "每年目标须达到此线"
+        how = "各年平均须达此线" if th.average else "每年须达此线"
         return GuideLine(th.text, f"指南：{th.text}（{how}）", (None, *([float(limit)] * n)))
     rate = (100 + limit) / 100
     if th.average:
         pts = tuple(float(baseline * rate ** (i + 1)) if baseline is not None and baseline > 0 else None
                     for i in range(n))
-        return GuideLine(th.text, f"指南：{th.text}（由基期按此增幅逐年复合，末年须达到此线）", (None, *pts))
+        return GuideLine(th.text, f"指南：{th.text}（基期逐年按此增长，末年须达此线）", (None, *pts))
     pts = []
     for i in range(n):
         prev = baseline if i == 0 else values[i - 1]
         pts.append(float(prev * rate) if prev is not None and prev > 0 else None)
-    return GuideLine(th.text, f"指南：{th.text}（上一年数值增长后应达到此线）", (None, *pts))
+    return GuideLine(th.text, f"指南：{th.text}（较上一年增长后须达此线）", (None, *pts))
 
 
 def build_charts(program: Program, draft: Draft) -> list[IndicatorChart]:

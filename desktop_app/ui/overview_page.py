@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import completeness
+from desktop_app.core.completeness import char_count
 from desktop_app.core.rules import ERROR, HINT, WARNING, _live_count
 from desktop_app.ui.pages import DraftPage
 from desktop_app.ui.session import DraftSession
@@ -32,6 +33,17 @@ STATES = {
     HAS_ERRORS: ("✖ 有错误", "#b3261e", "#fdecea"),
 }
 COLUMNS = ("部分", "状态", "字数（建议）", "检查结果")
+
+
+def part_chars(node, part: dict) -> int:
+    """字数 as the part's length hint means it: the rules' count (the text; for 建设举措 the
+    measures too), and for 面临问题及对策 the problems and countermeasures with the intro
+    (its hint is for the whole part, see ProblemsPage)."""
+    n = _live_count(node, part)
+    if node.kind == "problems":
+        n += sum(char_count(i.get("problem", "")) + char_count(i.get("countermeasure", ""))
+                 for i in part.get("items", []))
+    return n
 
 
 def overview_state(page_state: str, findings: list) -> str:
@@ -80,16 +92,17 @@ class OverviewPage(DraftPage):
     def state(self) -> str:
         return completeness.COMPLETE  # a view, nothing to fill in
 
-    def _length_text(self, key: str) -> str:
+    def _length(self, key: str) -> tuple[str, bool]:
+        """The part's 字数 against its hint, and whether it is short of the hint."""
         try:
             node = self.program.node(key)
         except KeyError:
-            return "—"
-        n = _live_count(node, self.draft.part(node.id))
+            return "—", False
+        n = part_chars(node, self.draft.part(node.id))
         if not node.length:
-            return f"{n} 字" if n else "—"
+            return (f"{n} 字" if n else "—"), False
         low, high = node.length
-        return f"{n} 字（{low}—{high}）"
+        return f"{n} 字（建议 {low}—{high}）", n < low
 
     def show_status(self, pages: list[tuple[str, str, str]], findings: list) -> None:
         """pages: (key, title, completeness state) in wizard order; findings: the one run's."""
@@ -108,18 +121,23 @@ class OverviewPage(DraftPage):
             hints = sum(f.severity == HINT for f in mine)
             found = "、".join(s for s in (f"{errors} 个错误" if errors else "", f"{warnings} 个警告" if warnings else "",
                                            f"{hints} 条提示" if hints else "") if s) or "—"
-            cells = (title, text, self._length_text(key), found)
+            length, short = self._length(key)
+            cells = (title, text, length, found)
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 if col == 1:
                     item.setForeground(QBrush(QColor(fg)))
                     item.setBackground(QBrush(QColor(bg)))
+                if col == 2 and short:
+                    item.setForeground(QBrush(QColor("#8a5a00")))
+                    item.setToolTip("少于指南建议的字数")
                 if col == 3 and errors:
                     item.setForeground(QBrush(QColor("#b3261e")))
                 if col == 3 and mine:
                     item.setToolTip("\n".join(f.message for f in mine))
                 self.table.setItem(row, col, item)
+        self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
         self.table.resizeRowsToContents()
         self.summary.setText(
             f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"

@@ -122,15 +122,19 @@ class TargetChartView(QWidget):
             p.drawText(QRectF(inner.left(), y, inner.width(), line), Qt.AlignmentFlag.AlignRight,
                        ("✖ " if c.below else "✔ ") + verdict if c.lines else verdict)
         y += line * 1.3
-        legend_h = line * 2.2
+        # legend: the guide's words and how to read each line (dashes, then dots)
+        marks = ("虚线", "点线")
+        if len(c.lines) > 1:
+            legend = "指南——" + "；".join(f"{marks[k % 2]}：{ln.legend.removeprefix('指南：')}"
+                                         for k, ln in enumerate(c.lines))
+        else:
+            legend = c.lines[0].legend if c.lines else "指南对此指标没有数量门槛，仅显示基期值和目标值。"
+        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        legend_h = max(line * 2.2, fm.boundingRect(QRectF(0, 0, inner.width(), line * 20), flags, legend).height())
         plot = QRectF(inner.left(), y + line, inner.width(), inner.bottom() - legend_h - line * 1.2 - (y + line))
         self._paint_bars(p, c, plot, fm, line, em)
-        # legend: the guide's words and how to read the line
         p.setPen(MUTED)
-        legend = "；".join(ln.legend for ln in c.lines) or "指南对此指标没有数量门槛，仅显示基期值和目标值。"
-        p.drawText(QRectF(inner.left(), inner.bottom() - legend_h, inner.width(), legend_h),
-                   Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                   legend)
+        p.drawText(QRectF(inner.left(), inner.bottom() - legend_h, inner.width(), legend_h), flags, legend)
 
     def _paint_bars(self, p: QPainter, c: IndicatorChart, plot: QRectF, fm, line, em) -> None:
         n = len(c.values)
@@ -142,6 +146,7 @@ class TargetChartView(QWidget):
         slot = plot.width() / max(n, 1)
         bar_w = min(slot * 0.6, em * 3.5)
         years = c.labels
+        labels = []  # value labels, drawn last: over the guide's line, on a white ground
         for i, v in enumerate(c.values):
             cx = plot.left() + slot * (i + 0.5)
             label = years[i] if i else "基期"
@@ -157,10 +162,9 @@ class TargetChartView(QWidget):
             color = BASELINE if i == 0 else (SHORT if short else TARGET)
             rect = QRectF(cx - bar_w / 2, plot.bottom() - h, bar_w, h)
             p.fillRect(rect, color)
-            p.setPen(SHORT if short else TEXT)
-            p.drawText(QRectF(cx - slot / 2, rect.top() - line * 1.05, slot, line),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, _num(v))
+            labels.append((i, QRectF(cx - slot / 2, rect.top() - line * 1.05, slot, line), _num(v), short))
         # the guide's line: a dashed tick across each year's slot at what that year must reach
+        guide_y: dict[int, list[float]] = {}
         for k, ln in enumerate(c.lines):
             pen = QPen(GUIDE, max(1.5, line / 9), Qt.PenStyle.DashLine if k == 0 else Qt.PenStyle.DotLine)
             p.setPen(pen)
@@ -174,7 +178,18 @@ class TargetChartView(QWidget):
                 if prev is not None:
                     p.drawLine(QPointF(x0, prev), QPointF(x0, y))
                 p.drawLine(QPointF(x0, y), QPointF(x1, y))
+                guide_y.setdefault(i, []).append(y)
                 prev = y
+        for i, rect, text, short in labels:
+            # A figure the guide's line would cross sits just above the line instead.
+            crossing = [y for y in guide_y.get(i, []) if rect.top() - line * 0.2 < y < rect.bottom() + line * 0.2]
+            if crossing:
+                rect = rect.translated(0, min(crossing) - line * 0.15 - rect.bottom())
+            width = fm.horizontalAdvance(text) + em * 0.4
+            box = QRectF(rect.center().x() - width / 2, rect.top(), width, rect.height())
+            p.fillRect(box, QColor("#fff6f6") if c.below else QColor("#ffffff"))
+            p.setPen(SHORT if short else TEXT)
+            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
 
     def _short(self, c: IndicatorChart, i: int) -> bool:
         year = int(c.labels[i].rstrip("年"))

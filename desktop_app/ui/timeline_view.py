@@ -186,13 +186,28 @@ class TimelineView(QWidget):
                 p.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                            fm.elidedText(bar.label, Qt.TextElideMode.ElideRight, inner.width()))
         # legend and rows outside the period
+        # legend: the two marks in their own colours, then how to use the picture
+        y, h = bottom + line * 0.35, line
+        x = em * 0.4
+        p.fillRect(QRectF(x, y + h * 0.2, em * 1.6, h * 0.6), BAR)
+        x += em * 2
         p.setPen(TEXT)
-        legend = "▬ 全年推进的工作　◆ 有完成时限的节点（如“6月底前印发…”）　悬停查看详情，单击在表格中打开"
+        text = "全年推进的工作"
+        p.drawText(QRectF(x, y, fm.horizontalAdvance(text) + em, h), Qt.AlignmentFlag.AlignVCenter, text)
+        x += fm.horizontalAdvance(text) + em * 1.5
+        r = h * 0.38
+        cx, cy = x + r, y + h / 2
+        p.setPen(QPen(QColor("#9a5412"), 1))
+        p.setBrush(MILESTONE)
+        p.drawPolygon(QPolygonF([QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        x += 2 * r + em * 0.5
+        legend = "有完成时限的节点（如“6月底前印发…”）　悬停查看详情，单击在表格中打开"
         if tl.outside:
             legend += f"　另有 {len(tl.outside)} 条不在建设期内，未画出"
-        p.drawText(QRectF(em * 0.4, bottom + line * 0.25, self.width() - em, line * 1.2),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(legend, Qt.TextElideMode.ElideRight, self.width() - em))
+        p.setPen(TEXT)
+        p.drawText(QRectF(x, y, self.width() - x - em * 0.4, h), Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(legend, Qt.TextElideMode.ElideRight, self.width() - x - em * 0.4))
         p.end()
 
     def _paint_milestone(self, p: QPainter, bar: Bar, rect: QRectF, fm: QFontMetricsF) -> None:
