@@ -325,3 +325,18 @@ def test_pdf_reports_where_each_bound_part_starts(tmp_path, program, sample_draf
     assert [p.pages[0] for p in sheet.parts] == starts and sheet.parts[-1].pages[1] == total
     assert json.loads(next((Path(__import__("os").environ["PATENT_APP_DATA"]) / "pdf_pages").iterdir())
                       .read_text(encoding="utf-8"))["starts"] == starts
+
+
+@pytest.mark.gui
+def test_timeline_follows_a_new_plan_period_set_on_basic_info(qtbot, window):
+    wiz = _open(window)
+    wiz.go_to("basic")
+    wiz.pages_by_key["basic"].year.setValue(2022)  # 2022—2024: the 2021 rows fall outside
+    wiz.go_to("schedule")
+    page = wiz.pages_by_key["schedule"]
+    page.views.setCurrentIndex(1)
+    view = page.timeline.view
+    rows = window.session.draft.part("schedule")["rows"]
+    assert view.timeline.years == [2022, 2023, 2024]
+    assert sorted(b.row for b, _r in view.bars()) == [n for n, r in enumerate(rows) if r["year"] >= 2022]
+    assert view.timeline.outside == [n for n, r in enumerate(rows) if r["year"] == 2021]

@@ -231,6 +231,11 @@ class TargetChartPanel(QWidget):
         layout.addWidget(self.scroll, 1)
         self.refresh()
 
+    def showEvent(self, event) -> None:
+        # Edits elsewhere (the plan years on 基本信息, a restored version) show on arrival.
+        self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         charts = build_charts(self.program, self.draft)
         self.view.set_charts(charts)

@@ -276,5 +276,10 @@ class TimelinePanel(QWidget):
         layout.addWidget(self.scroll, 1)
         self.refresh()
 
+    def showEvent(self, event) -> None:
+        # Edits elsewhere (the plan years on 基本信息, a restored version) show on arrival.
+        self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         self.view.set_timeline(build_timeline(self.program, self.draft, self.part_id, self.lanes.currentData()))
