@@ -69,7 +69,10 @@ class OverviewPage(DraftPage):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)
+        # One line per part, as tall as the font needs (also at 200 %).
+        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
@@ -105,13 +108,28 @@ class OverviewPage(DraftPage):
         return f"{n} 字（建议 {low}—{high}）", n < low
 
     def show_status(self, pages: list[tuple[str, str, str]], findings: list) -> None:
-        """pages: (key, title, completeness state) in wizard order; findings: the one run's."""
-        self.keys = [key for key, _title, _state in pages]
+        """pages: (key, title, completeness state) in wizard order; findings: the one run's.
+
+        Runs after every edit (debounced): the items are made once and then only
+        changed where their text or colour changes, which keeps this well under a
+        millisecond instead of relaying out the whole table."""
+        keys = [key for key, _title, _state in pages]
+        if keys != self.keys:
+            self.keys = keys
+            self.table.setRowCount(len(keys))
+            for row, key in enumerate(keys):
+                for col in range(len(COLUMNS)):
+                    item = QTableWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, key)
+                    self.table.setItem(row, col, item)
+            self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
+        by_page: dict[str, list] = {}
+        for f in findings:
+            by_page.setdefault(f.page, []).append(f)
         self.states = {}
-        self.table.setRowCount(len(pages))
         counts = {HAS_ERRORS: 0, completeness.EMPTY: 0, completeness.PARTIAL: 0, completeness.COMPLETE: 0}
         for row, (key, title, page_state) in enumerate(pages):
-            mine = [f for f in findings if f.page == key]
+            mine = by_page.get(key, [])
             state = overview_state(page_state, mine)
             self.states[key] = state
             counts[state] += 1
@@ -122,29 +140,29 @@ class OverviewPage(DraftPage):
             found = "、".join(s for s in (f"{errors} 个错误" if errors else "", f"{warnings} 个警告" if warnings else "",
                                            f"{hints} 条提示" if hints else "") if s) or "—"
             length, short = self._length(key)
-            cells = (title, text, length, found)
-            for col, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, key)
-                if col == 1:
-                    item.setForeground(QBrush(QColor(fg)))
-                    item.setBackground(QBrush(QColor(bg)))
-                if col == 2 and short:
-                    item.setForeground(QBrush(QColor("#8a5a00")))
-                    item.setToolTip("少于指南建议的字数")
-                if col == 3 and errors:
-                    item.setForeground(QBrush(QColor("#b3261e")))
-                if col == 3 and mine:
-                    item.setToolTip("\n".join(f.message for f in mine))
-                self.table.setItem(row, col, item)
-        self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
-        self.table.resizeRowsToContents()
+            self._set(row, 0, title)
+            self._set(row, 1, text, fg, bg)
+            self._set(row, 2, length, "#8a5a00" if short else "", tip="少于指南建议的字数" if short else "")
+            self._set(row, 3, found, "#b3261e" if errors else "", tip="\n".join(f.message for f in mine))
         self.summary.setText(
             f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
             f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
             if counts[HAS_ERRORS] else
             f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
             f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+
+    def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
+        """Change one cell only where it differs: each change costs a relayout of the table."""
+        item = self.table.item(row, col)
+        if item.text() != text:
+            item.setText(text)
+        if item.data(Qt.ItemDataRole.UserRole + 1) != (fg, bg):
+            item.setData(Qt.ItemDataRole.UserRole + 1, (fg, bg))
+            # None clears the role: an empty QBrush would paint the text invisibly.
+            item.setData(Qt.ItemDataRole.ForegroundRole, QBrush(QColor(fg)) if fg else None)
+            item.setData(Qt.ItemDataRole.BackgroundRole, QBrush(QColor(bg)) if bg else None)
+        if item.toolTip() != tip:
+            item.setToolTip(tip)
 
     def row_of(self, key: str) -> int:
         return self.keys.index(key)
