@@ -11,6 +11,8 @@ Signals:
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count
 from desktop_app.core.rules import ERROR, HINT, WARNING, _live_count
 from desktop_app.ui.pages import DraftPage
+from desktop_app.ui.picture import ExportPictureButton
 from desktop_app.ui.session import DraftSession
 
 HAS_ERRORS = "errors"
@@ -88,6 +91,9 @@ class OverviewPage(DraftPage):
         self.bind_button.setToolTip("装订顺序、各部分页码、盖章位置、份数和截止日期，可单独打印")
         self.bind_button.clicked.connect(self.bind_sheet_requested)
         buttons.addWidget(self.bind_button)
+        self.export_button = ExportPictureButton(
+            self.table, "申报总览", caption=lambda: f"{self.draft.title} · 申报总览（{dt.date.today():%Y-%m-%d}）")
+        buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
         self.keys: list[str] = []
         self.states: dict[str, str] = {}

@@ -222,7 +222,7 @@ class TargetChartPanel(QWidget):
         self.summary = QLabel()
         bar.addWidget(self.summary, 1)
         self.view = TargetChartView()
-        self.export_button = ExportPictureButton(self.view, "绩效目标图表")
+        self.export_button = ExportPictureButton(self.view, "绩效目标图表", caption=self.caption)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.scroll = QScrollArea()
@@ -230,6 +230,13 @@ class TargetChartPanel(QWidget):
         self.scroll.setWidget(self.view)
         layout.addWidget(self.scroll, 1)
         self.refresh()
+
+    def caption(self) -> str:
+        """The picture's title: the plan's targets against the guide, in the program's words."""
+        node = self.program.part_of_kind("targets")
+        title = self.program.book.get("indicator_table_title") or (node.title if node else "绩效目标")
+        years = self.draft.plan_years
+        return f"{self.draft.city}{title}（{years[0]}—{years[-1]}年目标与指南要求）"
 
     def showEvent(self, event) -> None:
         # Edits elsewhere (the plan years on 基本信息, a restored version) show on arrival.

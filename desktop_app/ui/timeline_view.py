@@ -267,7 +267,7 @@ class TimelinePanel(QWidget):
         bar.addWidget(self.lanes)
         bar.addStretch(1)
         self.view = TimelineView()
-        self.export_button = ExportPictureButton(self.view, "进度安排时间轴")
+        self.export_button = ExportPictureButton(self.view, "进度安排时间轴", caption=self.caption)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.scroll = QScrollArea()
@@ -275,6 +275,13 @@ class TimelinePanel(QWidget):
         self.scroll.setWidget(self.view)
         layout.addWidget(self.scroll, 1)
         self.refresh()
+
+    def caption(self) -> str:
+        """The picture's title: the plan, this part's heading as the program has it, the lanes."""
+        heading = self.program.node(self.part_id).title if self.part_id else "进度安排"
+        years = self.view.timeline.years
+        span = f"（{years[0]}—{years[-1]}年，{self.lanes.currentText()}）" if years else ""
+        return f"{self.draft.city}{heading}{span}"
 
     def showEvent(self, event) -> None:
         # Edits elsewhere (the plan years on 基本信息, a restored version) show on arrival.
