@@ -369,11 +369,12 @@ def test_targets_page_tab_order_buttons_then_table_then_out(qtbot, window):
     page = _open(window, "targets")
     page.prose.edit.setFocus()
     seen = [QApplication.focusWidget()]
-    for _ in range(5):
+    for _ in range(6):
         key(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     t = page.table
-    assert seen == [page.prose.edit, t.add_button, t.remove_button, t.up_button, t.down_button, t.table]
+    assert seen == [page.prose.edit, page.views.tabBar(), t.add_button, t.remove_button, t.up_button,
+                    t.down_button, t.table]
     key(t.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # out of the table, past the page
     assert not page.isAncestorOf(QApplication.focusWidget())
 

@@ -126,7 +126,7 @@ def test_a_program_only_in_a_folder_is_written_end_to_end(qtbot, window, tmp_pat
     wiz = window.wizard
     pages = wiz.pages_by_key
     # The program's pages: no 信用承诺书 (the program has no letter), its own outline.
-    assert list(pages) == ["basic", "eligibility", "base", "goals", "work", "timing", "export"]
+    assert list(pages) == ["glance", "basic", "eligibility", "base", "goals", "work", "timing", "export"]
     assert [pages[k].title() for k in ("base", "goals", "work", "timing")] == [
         "一、建设基础", "二、建设目标", "三、主要任务", "四、进度安排"]
     basic = pages["basic"]

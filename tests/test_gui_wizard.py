@@ -50,7 +50,7 @@ def test_new_draft_every_page_typed_then_exported(qtbot, window, tmp_path):
     _create_draft_through_dialog(qtbot, window)
     wiz = window.wizard
     pages = wiz.pages_by_key
-    assert list(pages) == ["basic", "eligibility", "overview", "foundation", "problems", "approach", "targets",
+    assert list(pages) == ["glance", "basic", "eligibility", "overview", "foundation", "problems", "approach", "targets",
                            "measures", "safeguards", "schedule", "letter", "attachments", "export"]
 
     # 基本信息
@@ -161,9 +161,9 @@ def test_side_list_jumps_and_marks_completeness(qtbot, window):
     qtbot.mouseClick(wiz.side.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert wiz.current_key() == "schedule"
     assert wiz.side.item(row).text().startswith("●")  # the sample is complete
-    # Back returns along the path actually taken
+    # Back returns along the path actually taken: the sample opened on its first page, 申报总览
     wiz.back()
-    assert wiz.current_key() == "basic"
+    assert wiz.current_key() == "glance"
     # emptying a part turns its mark to ○ once typing stops
     wiz.go_to("approach")
     wiz.pages_by_key["approach"].prose.edit.clear()

@@ -396,7 +396,7 @@ def test_pdf_button_disabled_with_tooltip_without_libreoffice(qtbot, program, sa
 def test_pdf_failure_is_shown_and_buttons_come_back(qtbot, export_page, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
 
-    def fail(docx, pdf, progress=None, timeout=120):
+    def fail(docx, pdf, progress=None, timeout=120, sections=None):
         progress("正在启动 LibreOffice…")
         raise PdfError("LibreOffice 未能生成 PDF（测试）。")
 

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from conftest import ROOT, SAMPLE
 
@@ -32,7 +33,9 @@ def test_checks_run_once_the_wizard_has_painted(qtbot, tmp_path):
     wizard = win.wizard
     # built, marks shown, but the checks wait for the first paint
     assert not wizard.checks_ready and wizard.checks.findings == []
-    assert wizard.side.item(0).text().startswith(("●", "◐", "○"))
+    basic = next(wizard.side.item(r) for r in range(wizard.side.count())
+                 if wizard.side.item(r).data(Qt.ItemDataRole.UserRole) == "basic")
+    assert basic.text().startswith(("●", "◐", "○"))
     win.show()
     qtbot.waitUntil(lambda: wizard.checks_ready, timeout=3000)
     from desktop_app.core.rules import run_checks

@@ -230,8 +230,17 @@ def _failure(detail: str) -> PdfError:
     return PdfError(f"LibreOffice 未能生成 PDF{detail}。{_FALLBACK_HINT}")
 
 
+def _parse_sections(line: str) -> tuple[list[int], int] | None:
+    """convert_pdf.py's "sections:1,3,5/52" → ([1, 3, 5], 52); None when garbled."""
+    try:
+        firsts, total = line[len("sections:"):].split("/")
+        return [int(x) for x in firsts.split(",") if x], int(total)
+    except ValueError:
+        return None
+
+
 def _convert_uno(soffice: Path, uno_python: str, src: Path, out: Path, work: Path,
-                 say: Progress, deadline: float, timeout: float) -> None:
+                 say: Progress, deadline: float, timeout: float, sections: dict | None = None) -> None:
     pipe = f"pca_pdf_{os.getpid()}_{uuid.uuid4().hex[:12]}"
     script = paths.resource("libreoffice", "convert_pdf.py")
     if not script.is_file():
@@ -242,6 +251,10 @@ def _convert_uno(soffice: Path, uno_python: str, src: Path, out: Path, work: Pat
     steps_seen: set[str] = set()
 
     def report(line: str) -> None:
+        if line.startswith("sections:") and sections is not None:
+            parsed = _parse_sections(line)
+            if parsed:
+                sections["starts"], sections["total"] = parsed
         if line.startswith("step:"):
             name = line[5:].split(":", 1)[0]
             steps_seen.add(name)
@@ -322,7 +335,7 @@ def _convert_plain(soffice: Path, src: Path, work: Path, deadline: float, timeou
 
 
 def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Progress | None = None,
-                   timeout: float = 120) -> Path:
+                   timeout: float = 120, sections: dict | None = None) -> Path:
     """Turn a .docx into `pdf` with LibreOffice, replacing `pdf` atomically; returns its path.
 
     With a Python that can `import uno` (find_uno_python) the indexes and fields are
@@ -331,7 +344,9 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
     (a TOC field) then stays unfilled, as the .docx holds it.
 
     `progress`, if given, is called with short Chinese step messages, from the calling
-    thread. Raises PdfError (Chinese message) when LibreOffice is missing, takes longer
+    thread. `sections`, if given, receives "starts" (the page each Word section — each
+    bound part — starts on) and "total" (pages in all) when LibreOffice could tell them
+    (the UNO route only). Raises PdfError (Chinese message) when LibreOffice is missing, takes longer
     than `timeout` seconds, or fails; `pdf` is then left as it was.
     """
     say = progress or (lambda _text: None)
@@ -359,7 +374,7 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
         try:
             if uno_python:
                 produced = work / "book.pdf"
-                _convert_uno(soffice, uno_python, local, produced, work, say, deadline, timeout)
+                _convert_uno(soffice, uno_python, local, produced, work, say, deadline, timeout, sections)
             else:
                 say("正在生成 PDF（未找到 LibreOffice 的 Python 组件，目录页码不会更新）…")
                 produced = _convert_plain(soffice, local, work, deadline, timeout)

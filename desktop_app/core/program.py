@@ -131,6 +131,29 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class Seal:
+    """Where the printed book is signed or sealed: a binding part and what to do there."""
+
+    part: str  # a BINDING_KINDS value
+    text: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the guide asks of the paper submission (program.yaml `submission`, optional):
+    shown on the 打印装订清单. Empty fields mean the guide says nothing about them."""
+
+    copies: int | None = None  # 一式几份
+    copies_text: str = ""  # the guide's words, e.g. 一式一份
+    deadline: str = ""  # YYYY-MM-DD
+    deadline_text: str = ""  # what the date is for, e.g. 网上申报截止
+    binding: str = ""  # e.g. 纸质封面，平装订
+    seals: tuple[Seal, ...] = ()
+    attachments: tuple[str, ...] = ()  # attachments the guide requires, by title
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Program:
     """A whole guide: applicant kind, conditions, tasks, indicators, outline, letter, book text.
 
@@ -160,6 +183,7 @@ class Program:
     #: (only for targets whose program.yaml entry lists `keywords`).
     qualitative_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     default_date: str = "{{ year }}-03-01"
+    submission: Submission = field(default_factory=Submission, compare=False)
 
     def walk(self) -> Iterator[OutlineNode]:
         """Every outline node, depth first, in printed order."""
@@ -270,6 +294,35 @@ def _letter(raw: dict | None) -> Letter | None:
     )
 
 
+def _submission(raw: dict | None, where: str) -> Submission:
+    if not raw:
+        return Submission()
+    here = f"{where} 的 submission"
+    known = {"copies", "copies_text", "deadline", "deadline_text", "binding", "seals", "attachments", "notes"}
+    unknown = set(raw) - known
+    if unknown:
+        raise ProgramError(f"{here} 有未知字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(known))}）")
+    copies = raw.get("copies")
+    if copies is not None and (not isinstance(copies, int) or isinstance(copies, bool) or copies < 1):
+        raise ProgramError(f"{here} 的 copies 应为正整数（份数）")
+    deadline = str(raw.get("deadline") or "")  # YAML reads 2022-01-30 as a date: str() gives it back
+    if deadline:
+        from desktop_app.core.dates import parse_iso
+
+        if parse_iso(deadline) is None:
+            raise ProgramError(f"{here} 的 deadline “{deadline}”不是 YYYY-MM-DD 格式的日期")
+    seals = []
+    for s in raw.get("seals") or ():
+        part = _require(s, "part", f"{here} 的 seals")
+        if part not in BINDING_KINDS:
+            raise ProgramError(f"{here} 的 seals 中“{part}”未知，可用：{'、'.join(BINDING_KINDS)}")
+        seals.append(Seal(part, "".join(str(_require(s, "text", f"{here} 的 seals")).split())))
+    return Submission(copies, str(raw.get("copies_text") or ""), deadline, str(raw.get("deadline_text") or ""),
+                      "".join(str(raw.get("binding") or "").split()), tuple(seals),
+                      tuple(str(a) for a in raw.get("attachments") or ()),
+                      tuple("".join(str(n).split()) for n in raw.get("notes") or ()))
+
+
 def _node(raw: dict, where: str) -> OutlineNode:
     node_id = _require(raw, "id", where)
     kind = raw.get("kind", "group" if raw.get("children") else "prose")
@@ -321,6 +374,7 @@ def program_from_dict(data: dict, folder: Path | None = None) -> Program:
         # Folded YAML lines are joined without spaces, as for the tasks.
         outline_note="".join(str(data.get("outline_note") or "").split()),
         default_date=str(data.get("default_date") or (letter.default_date if letter else "{{ year }}-03-01")),
+        submission=_submission(data.get("submission"), where),
     )
     _check_program(program, where)
     return program

@@ -601,8 +601,10 @@ class RowTable(QWidget):
         step = (lambda w: w.nextInFocusChain()) if forward else (lambda w: w.previousInFocusChain())
         w = step(self.table)
         while w is not None and w is not self.table:
+            # Not the table's own parts, nor a container holding it (a QTabWidget would
+            # hand the focus to its tab bar, back above the table).
             if (w.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus and w.isVisible() \
-                    and w.isEnabled() and not self.table.isAncestorOf(w):
+                    and w.isEnabled() and not self.table.isAncestorOf(w) and not w.isAncestorOf(self.table):
                 w.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
                 return
             w = step(w)

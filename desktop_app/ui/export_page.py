@@ -48,6 +48,9 @@ class ExportPage(DraftPage):
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
+        self.bind_button = QPushButton("打印装订清单…")
+        self.bind_button.clicked.connect(self.show_bind_sheet)
+        buttons.addWidget(self.bind_button)
         layout.addLayout(buttons)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -205,6 +208,14 @@ class ExportPage(DraftPage):
     def _pdf_finished(self) -> None:
         self._pdf_job = None
         self._update_buttons()
+
+    def show_bind_sheet(self) -> None:
+        """打印装订清单 (ui/bind_sheet_dialog.py): check it before exporting, print it on its own."""
+        from desktop_app.ui.bind_sheet_dialog import BindSheetDialog
+
+        self.session.flush()
+        self.bind_sheet_dialog = BindSheetDialog(self.session, self)
+        self.bind_sheet_dialog.show()
 
     def _open_folder(self) -> None:
         if self._last_path:

@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
 
         who = holder.describe() if holder else "另一个“专利转化申报助手”"
         for key, page in self.wizard.pages_by_key.items():
-            page.setEnabled(key == "export")
+            page.setEnabled(key in ("glance", "export"))  # views: 申报总览 and 检查与导出 stay usable
         self.wizard.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
         self.save_action.setEnabled(False)
         self.history_action.setEnabled(False)

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
     QWizardPage,
 )
 
@@ -22,6 +22,8 @@ from desktop_app.ui.departments import (
 from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
 from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.session import DraftSession
+from desktop_app.ui.target_chart_view import TargetChartPanel
+from desktop_app.ui.timeline_view import TimelinePanel
 
 
 def chain_tab_order(*widgets: QWidget | None) -> None:
@@ -319,6 +321,15 @@ class ProblemsPage(PartPage):
             super().focus_field(field)
 
 
+def _table_and_picture(table: QWidget, name: str, picture: QWidget) -> QTabWidget:
+    """表格 and its picture (时间轴, 图表) as two tabs of one editor."""
+    tabs = QTabWidget()
+    tabs.setDocumentMode(True)
+    tabs.addTab(table, "表格")
+    tabs.addTab(picture, name)
+    return tabs
+
+
 def _target_getter(i):
     def getter(row):
         targets = row.get("targets") or []
@@ -360,11 +371,23 @@ class TargetsPage(PartPage):
         self.table.bind(self.part.setdefault("indicators", []))
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
-        self.layout_.addWidget(self.table, 1)
-        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
+        self.views = _table_and_picture(self.table, "图表", TargetChartPanel(self.program, self.draft))
+        self.chart = self.views.widget(1)
+        self.table.changed.connect(self.chart.refresh)
+        self.chart.view.row_clicked.connect(self.open_row)
+        self.layout_.addWidget(self.views, 1)
+        # the 表格/图表 tabs come before the table they switch, as they are drawn
+        chain_tab_order(self.review_button, self.prose.edit, self.views.tabBar(), *self.table.tab_widgets())
+
+    def open_row(self, row: int) -> None:
+        """An indicator's chart was clicked: its row, selected in the table."""
+        self.views.setCurrentIndex(0)
+        self.table.table.setCurrentCell(row, 2)
+        self.table.table.setFocus()
 
     def focus_field(self, field):
         if field.startswith("indicators"):
+            self.views.setCurrentIndex(0)
             self.table.table.setFocus()
             row = int(field.split(".")[1]) if "." in field else 0
             self.table.table.setCurrentCell(row, 2)
@@ -522,8 +545,19 @@ class SchedulePage(PartPage):
         self.table.bind(self.part.setdefault("rows", []))
         self.table.department_model.renamed.connect(self.table.refresh)
         self.table.changed.connect(self._table_changed)
-        self.layout_.addWidget(self.table, 1)
-        chain_tab_order(self.review_button, self.prose.edit, *self.table.tab_widgets())
+        self.views = _table_and_picture(self.table, "时间轴", TimelinePanel(self.program, self.draft, node.id))
+        self.timeline = self.views.widget(1)
+        self.table.changed.connect(self.timeline.refresh)
+        self.timeline.view.row_clicked.connect(self.open_row)
+        self.layout_.addWidget(self.views, 1)
+        # the 表格/图表 tabs come before the table they switch, as they are drawn
+        chain_tab_order(self.review_button, self.prose.edit, self.views.tabBar(), *self.table.tab_widgets())
+
+    def open_row(self, row: int) -> None:
+        """A bar of the timeline was clicked: that row, selected in the table."""
+        self.views.setCurrentIndex(0)
+        self.table.table.setCurrentCell(row, 2)
+        self.table.table.setFocus()
 
     def _table_changed(self) -> None:
         grew = False
@@ -535,6 +569,7 @@ class SchedulePage(PartPage):
         self.session.touch()
 
     def focus_field(self, field):
+        self.views.setCurrentIndex(0)
         self.table.table.setFocus()
         self.table.focus_cell(field)
 

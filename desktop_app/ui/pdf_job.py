@@ -23,4 +23,18 @@ class PdfJob(BookJob):
         with tempfile.TemporaryDirectory(prefix="pca-export-", ignore_cleanup_errors=True) as tmp:
             progress("正在生成 Word 申报书…")
             docx = export_docx(self._draft, Path(tmp) / "申报书.docx", self._layout)
-            return convert_to_pdf(docx, self._target, progress=progress)
+            sections: dict = {}
+            pdf = convert_to_pdf(docx, self._target, progress=progress, sections=sections)
+        if sections:
+            _record_pages(self._draft, pdf, sections)
+        return pdf
+
+
+def _record_pages(draft, pdf: Path, sections: dict) -> None:
+    """Keep each part's first page for the 打印装订清单; the PDF is made whether or not this works."""
+    from desktop_app.book.bind_sheet import record_pdf_pages
+
+    try:
+        record_pdf_pages(draft, pdf, sections["starts"], sections["total"])
+    except OSError:
+        pass  # the sheet then says 导出 PDF 后显示页码, as before any export

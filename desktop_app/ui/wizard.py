@@ -17,10 +17,13 @@ from desktop_app.ui.attachments_page import AttachmentsPage
 from desktop_app.ui.checks_panel import ChecksPanel
 from desktop_app.ui.eligibility_page import EligibilityPage
 from desktop_app.ui.export_page import ExportPage
+from desktop_app.ui.overview_page import OverviewPage
 from desktop_app.ui.pages import PAGE_FOR_KIND, BasicInfoPage, DraftPage, LetterPage
 from desktop_app.ui.session import DraftSession
 
 MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.COMPLETE: "●"}
+#: Pages that show the draft rather than edit it: no completeness mark of their own.
+VIEW_PAGES = ("glance", "export")
 STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成"}
 
 
@@ -49,6 +52,11 @@ class PlanWizard(QWizard):
         self._jump_target: int | None = None
         self.pages_by_key: dict[str, DraftPage] = {}
         self._ids: dict[str, int] = {}
+        # 申报总览 first: a new draft opens on the map of what is to be done.
+        self.overview = OverviewPage(session)
+        self._add(self.overview)
+        self.overview.go_to.connect(self.go_to)
+        self.overview.bind_sheet_requested.connect(self.show_bind_sheet)
         self._add(BasicInfoPage(session))
         if session.program.conditions:
             self._add(EligibilityPage(session))
@@ -93,6 +101,7 @@ class PlanWizard(QWizard):
         self._painted = False
         #: True once the checks have run on this draft (just after the first paint).
         self.checks_ready = False
+        self._findings: list | None = None
         self._after_first_paint = QTimer(self)
         self._after_first_paint.setSingleShot(True)
         self._after_first_paint.setInterval(0)
@@ -202,7 +211,15 @@ class PlanWizard(QWizard):
 
     def page_state(self, key: str) -> str:
         page = self.pages_by_key[key]
-        return completeness.COMPLETE if key == "export" else page.state()
+        return completeness.COMPLETE if key in VIEW_PAGES else page.state()
+
+    def show_bind_sheet(self) -> None:
+        """打印装订清单: shown before export, printed on its own page."""
+        from desktop_app.ui.bind_sheet_dialog import BindSheetDialog
+
+        self.session.flush()
+        self.bind_sheet_dialog = BindSheetDialog(self.session, self)
+        self.bind_sheet_dialog.show()
 
     def refresh_marks(self) -> None:
         """Page marks, the checks panel and (when shown) the export page, from one run
@@ -212,17 +229,25 @@ class PlanWizard(QWizard):
         self.checks.show_findings(findings)
         if self.current_key() == "export":
             self.export_page.refresh(findings)
+        self._findings = findings
         self.refresh_side()
 
     def refresh_side(self) -> None:
-        """The side list's marks (● ◐ ○), from the pages' own completeness."""
+        """The side list's marks (● ◐ ○) and the overview, from the pages' own completeness
+        and the last run of the checks (none yet before the first paint)."""
+        findings = self._findings or []
+        states = []
         for row in range(self.side.count()):
             item = self.side.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)
             page = self.pages_by_key[key]
-            if key == "export":
+            if key in VIEW_PAGES:
                 item.setText(f"  ▶ {page.title()}")
+                if key == "export":
+                    states.append((key, page.title(), completeness.COMPLETE))
                 continue
             state = page.state()
+            states.append((key, page.title(), state))
             item.setText(f"{MARKS[state]} {page.title()}")
             item.setToolTip(STATE_TEXT[state])
+        self.overview.show_status(states, findings)

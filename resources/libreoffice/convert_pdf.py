@@ -9,6 +9,9 @@ does) and every field, then exports a PDF that keeps the blank pages odd-page
 section breaks insert, so a duplex print puts each part on a right-hand page.
 Finally it asks soffice to quit.
 
+After the export it prints "sections:FIRST_PAGES/TOTAL" — the page each Word section
+(= each bound part of the book) starts on — for the 打印装订清单.
+
 Standard library and uno only. Progress goes to stdout as "step:NAME" lines;
 errors to stderr, exit code 1 (could not connect), 2 (could not load), 3 (other).
 """
@@ -55,6 +58,44 @@ def update_indexes(doc):
     return indexes.getCount()
 
 
+def _first_range(element):
+    """Where a body element (paragraph or table) starts, as a text range."""
+    if element.supportsService("com.sun.star.text.TextTable"):
+        return element.getCellByName(element.getCellNames()[0]).getText().getStart()
+    return element.getStart()
+
+
+def section_pages(doc):
+    """The page each Word section starts on, as LibreOffice has laid the book out.
+
+    A Word section becomes a page style here; the first paragraph (or table) of each
+    one carries its PageDescName. The view cursor reports the layout's physical page
+    number, blank pages of odd-page breaks included, as in the exported PDF.
+    Returns (starts, total) or None when the document has no view (no layout).
+    """
+    controller = doc.getCurrentController()
+    if controller is None:
+        return None
+    cursor = controller.getViewCursor()
+    starts = []
+    enum = doc.getText().createEnumeration()
+    first = True
+    while enum.hasMoreElements():
+        element = enum.nextElement()
+        try:
+            style = element.getPropertyValue("PageDescName")
+        except Exception:  # an element without page properties
+            style = ""
+        if first or style:
+            cursor.gotoRange(_first_range(element), False)
+            page = cursor.getPage()
+            if not starts or page > starts[-1]:
+                starts.append(page)
+        first = False
+    cursor.jumpToLastPage()
+    return starts, cursor.getPage()
+
+
 def convert(desktop, src, dst):
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     if doc is None:
@@ -82,6 +123,14 @@ def convert(desktop, src, dst):
         args = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", filter_data))
         uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(dst), args))
         step("exported")
+        try:
+            pages = section_pages(doc)
+        except Exception as exc:  # page numbers are a courtesy: the PDF is made already
+            print("no section pages: %s" % (getattr(exc, "Message", "") or exc), file=sys.stderr)
+            pages = None
+        if pages:
+            # "sections:1,3,5,7,41/52": each Word section's first page / pages in all.
+            print("sections:%s/%d" % (",".join(str(p) for p in pages[0]), pages[1]), flush=True)
     finally:
         doc.close(True)
     return 0

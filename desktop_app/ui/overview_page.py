@@ -1,0 +1,178 @@
+"""申报总览: the whole application at a glance, first in the wizard.
+
+One row per page: its state (未填写 / 待完善 / 已完成 / 有错误), its 字数 against the
+part's hint, and how many findings point at it. A click goes there. The wizard feeds
+it from its one run of the checks per change (PlanWizard.refresh_marks): this page
+never runs the checks itself.
+
+Signals:
+    go_to(str, str): the officer clicked a row; page key ("" field).
+    bind_sheet_requested(): 打印装订清单… was clicked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from desktop_app.core import completeness
+from desktop_app.core.completeness import char_count
+from desktop_app.core.rules import ERROR, HINT, WARNING, _live_count
+from desktop_app.ui.pages import DraftPage
+from desktop_app.ui.picture import ExportPictureButton
+from desktop_app.ui.session import DraftSession
+
+HAS_ERRORS = "errors"
+#: How each state reads and looks; "has errors" wins over any completeness state.
+STATES = {
+    completeness.EMPTY: ("○ 未填写", "#5f6b7a", "#f1f3f6"),
+    completeness.PARTIAL: ("◐ 待完善", "#8a5a00", "#fff4ce"),
+    completeness.COMPLETE: ("● 已完成", "#2e7d32", "#e8f5e9"),
+    HAS_ERRORS: ("✖ 有错误", "#b3261e", "#fdecea"),
+}
+COLUMNS = ("部分", "状态", "字数（建议）", "检查结果")
+
+
+def part_chars(node, part: dict) -> int:
+    """字数 as the part's length hint means it: the rules' count (the text; for 建设举措 the
+    measures too), and for 面临问题及对策 the problems and countermeasures with the intro
+    (its hint is for the whole part, see ProblemsPage)."""
+    n = _live_count(node, part)
+    if node.kind == "problems":
+        n += sum(char_count(i.get("problem", "")) + char_count(i.get("countermeasure", ""))
+                 for i in part.get("items", []))
+    return n
+
+
+def overview_state(page_state: str, findings: list) -> str:
+    """A page's state for the overview: has errors when an error finding points at it."""
+    return HAS_ERRORS if any(f.severity == ERROR for f in findings) else page_state
+
+
+class OverviewPage(DraftPage):
+    key = "glance"
+    go_to = Signal(str, str)
+    bind_sheet_requested = Signal()
+
+    def __init__(self, session: DraftSession, parent=None):
+        super().__init__(session, "申报总览", parent)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("申报总览")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        # One line per part, as tall as the font needs (also at 200 %).
+        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellClicked.connect(self._on_cell)
+        self.table.cellActivated.connect(self._on_cell)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        hint = QLabel("单击任一行转到该部分。")
+        hint.setStyleSheet("color: #5f6b7a")
+        buttons.addWidget(hint, 1)
+        self.bind_button = QPushButton("打印装订清单…")
+        self.bind_button.setToolTip("装订顺序、各部分页码、盖章位置、份数和截止日期，可单独打印")
+        self.bind_button.clicked.connect(self.bind_sheet_requested)
+        buttons.addWidget(self.bind_button)
+        self.export_button = ExportPictureButton(
+            self.table, "申报总览", caption=lambda: f"{self.draft.title} · 申报总览（{dt.date.today():%Y-%m-%d}）")
+        buttons.addWidget(self.export_button)
+        layout.addLayout(buttons)
+        self.keys: list[str] = []
+        self.states: dict[str, str] = {}
+
+    def state(self) -> str:
+        return completeness.COMPLETE  # a view, nothing to fill in
+
+    def _length(self, key: str) -> tuple[str, bool]:
+        """The part's 字数 against its hint, and whether it is short of the hint."""
+        try:
+            node = self.program.node(key)
+        except KeyError:
+            return "—", False
+        n = part_chars(node, self.draft.part(node.id))
+        if not node.length:
+            return (f"{n} 字" if n else "—"), False
+        low, high = node.length
+        return f"{n} 字（建议 {low}—{high}）", n < low
+
+    def show_status(self, pages: list[tuple[str, str, str]], findings: list) -> None:
+        """pages: (key, title, completeness state) in wizard order; findings: the one run's.
+
+        Runs after every edit (debounced): the items are made once and then only
+        changed where their text or colour changes, which keeps this well under a
+        millisecond instead of relaying out the whole table."""
+        keys = [key for key, _title, _state in pages]
+        if keys != self.keys:
+            self.keys = keys
+            self.table.setRowCount(len(keys))
+            for row, key in enumerate(keys):
+                for col in range(len(COLUMNS)):
+                    item = QTableWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, key)
+                    self.table.setItem(row, col, item)
+            self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
+        by_page: dict[str, list] = {}
+        for f in findings:
+            by_page.setdefault(f.page, []).append(f)
+        self.states = {}
+        counts = {HAS_ERRORS: 0, completeness.EMPTY: 0, completeness.PARTIAL: 0, completeness.COMPLETE: 0}
+        for row, (key, title, page_state) in enumerate(pages):
+            mine = by_page.get(key, [])
+            state = overview_state(page_state, mine)
+            self.states[key] = state
+            counts[state] += 1
+            text, fg, bg = STATES[state]
+            errors = sum(f.severity == ERROR for f in mine)
+            warnings = sum(f.severity == WARNING for f in mine)
+            hints = sum(f.severity == HINT for f in mine)
+            found = "、".join(s for s in (f"{errors} 个错误" if errors else "", f"{warnings} 个警告" if warnings else "",
+                                           f"{hints} 条提示" if hints else "") if s) or "—"
+            length, short = self._length(key)
+            self._set(row, 0, title)
+            self._set(row, 1, text, fg, bg)
+            self._set(row, 2, length, "#8a5a00" if short else "", tip="少于指南建议的字数" if short else "")
+            self._set(row, 3, found, "#b3261e" if errors else "", tip="\n".join(f.message for f in mine))
+        self.summary.setText(
+            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+            f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
+            if counts[HAS_ERRORS] else
+            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+            f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+
+    def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
+        """Change one cell only where it differs: each change costs a relayout of the table."""
+        item = self.table.item(row, col)
+        if item.text() != text:
+            item.setText(text)
+        if item.data(Qt.ItemDataRole.UserRole + 1) != (fg, bg):
+            item.setData(Qt.ItemDataRole.UserRole + 1, (fg, bg))
+            # None clears the role: an empty QBrush would paint the text invisibly.
+            item.setData(Qt.ItemDataRole.ForegroundRole, QBrush(QColor(fg)) if fg else None)
+            item.setData(Qt.ItemDataRole.BackgroundRole, QBrush(QColor(bg)) if bg else None)
+        if item.toolTip() != tip:
+            item.setToolTip(tip)
+
+    def row_of(self, key: str) -> int:
+        return self.keys.index(key)
+
+    def _on_cell(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self.keys):
+            self.go_to.emit(self.keys[row], "")
