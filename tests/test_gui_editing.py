@@ -408,3 +408,21 @@ def test_excel_block_pasted_while_a_cell_is_being_edited(qtbot, window):
     items = stored(window).part("problems")["items"]
     assert [(i["problem"], i["countermeasure"]) for i in items[n - 1:]] == [("问题甲", "对策甲"), ("问题乙", "对策乙")]
     assert "\t" not in grid.item(n - 1, 0).text()
+
+
+def test_add_and_remove_a_department(qtbot, window):
+    basic = _open(window, "basic")
+    editor = basic.departments
+    editor.ask_text = lambda *a, **k: "  市数据局 "
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert stored(window).departments[-1] == "市数据局"
+    assert editor.list.currentItem().data(Qt.ItemDataRole.UserRole) == "市数据局"
+    from desktop_app.ui.departments import department_model
+
+    assert "市数据局" in department_model(window.session).stringList()  # offered by every completer
+    qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)  # unused: no question asked
+    assert "市数据局" not in stored(window).departments
+    # a department in use is counted in the list
+    used = next(editor.list.item(i).text() for i in range(editor.list.count())
+                if editor.list.item(i).data(Qt.ItemDataRole.UserRole) == "市科技局")
+    assert "（用于" in used
