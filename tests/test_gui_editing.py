@@ -266,6 +266,16 @@ def test_projects_editor_under_a_measure(qtbot, window):
     assert len(saved) == before + 1
     assert saved[row] == {"title": "专栏：知识产权生态园重点建设项目",
                           "items": ["吸引品牌知识产权服务机构入驻", "建立知识产权保护平台", "建立线上知识产权综合服务平台"]}
+    # 撤销 with focus in the list: the move first, then the paste
+    projects.items.setFocus()
+    window.undo_action.trigger()
+    assert stored(window).part("measures")["tasks"][0]["projects"][row]["items"] == [
+        "吸引品牌知识产权服务机构入驻", "建立线上知识产权综合服务平台", "建立知识产权保护平台"]
+    window.undo_action.trigger()
+    assert stored(window).part("measures")["tasks"][0]["projects"][row]["items"] == []
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert [projects.items.item(i).text() for i in range(projects.items.count())] == saved[row]["items"]
     # another task shows its own 专栏; coming back shows these again
     page.task_list.setCurrentRow(1)
     page.task_list.setCurrentRow(0)
@@ -302,6 +312,14 @@ def test_attachments_page(qtbot, window, tmp_path):
     page.tree.setCurrentItem(page.tree.topLevelItem(0))
     key(page.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert [a["title"] for a in stored(window).attachments][:2] == [titles[0], "扬州市知识产权质押融资统计表"]
+    window.undo_action.trigger()  # 撤销 the move, then the drag
+    window.undo_action.trigger()
+    assert [a["title"] for a in stored(window).attachments] == [*titles[:at], "扬州市知识产权质押融资统计表", *titles[at:]]
+    window.undo_action.trigger()  # …the file, 页数, title and the added row
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert [a["title"] for a in stored(window).attachments] == titles
 
 
 # 查找 and the 编辑 menu -----------------------------------------------------------------------
@@ -391,3 +409,21 @@ def test_excel_block_pasted_while_a_cell_is_being_edited(qtbot, window):
     items = stored(window).part("problems")["items"]
     assert [(i["problem"], i["countermeasure"]) for i in items[n - 1:]] == [("问题甲", "对策甲"), ("问题乙", "对策乙")]
     assert "\t" not in grid.item(n - 1, 0).text()
+
+
+def test_add_and_remove_a_department(qtbot, window):
+    basic = _open(window, "basic")
+    editor = basic.departments
+    editor.ask_text = lambda *a, **k: "  市数据局 "
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert stored(window).departments[-1] == "市数据局"
+    assert editor.list.currentItem().data(Qt.ItemDataRole.UserRole) == "市数据局"
+    from desktop_app.ui.departments import department_model
+
+    assert "市数据局" in department_model(window.session).stringList()  # offered by every completer
+    qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)  # unused: no question asked
+    assert "市数据局" not in stored(window).departments
+    # a department in use is counted in the list
+    used = next(editor.list.item(i).text() for i in range(editor.list.count())
+                if editor.list.item(i).data(Qt.ItemDataRole.UserRole) == "市科技局")
+    assert "（用于" in used

@@ -7,10 +7,11 @@ dropped inside another.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.figures import FigureError, parse_number
 from desktop_app.ui.pages import DraftPage, chain_tab_order, guide_box
 from desktop_app.ui.session import DraftSession
+from desktop_app.ui.undo import SnapshotChange
 
 TITLE, PAGES, FILE = range(3)
 ERROR_COLOR = "#fde2e1"
@@ -43,6 +45,7 @@ class AttachmentsPage(DraftPage):
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(session, "附件材料", parent)
+        self.undo_stack = QUndoStack(self)
         layout = QVBoxLayout(self)
         layout.addWidget(guide_box("按装订顺序列出随方案报送的附件（如政策文件汇编、批复文件）。"
                                    "拖动行或按 Alt+↑/↓ 调整顺序；双击名称或页数修改；可选择对应的文件备查。", "说明"))
@@ -113,12 +116,28 @@ class AttachmentsPage(DraftPage):
         item = self.tree.currentItem()
         return self.tree.indexOfTopLevelItem(item) if item else -1
 
+    # undo ------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple[list, int]:
+        return copy.deepcopy(self.attachments), self.current_row()
+
+    def _record(self, before: tuple[list, int], text: str) -> None:
+        if before[0] != self.attachments:
+            self.undo_stack.push(SnapshotChange(self._restore, before, self._snapshot(), text))
+        self.session.touch()
+
+    def _restore(self, state: tuple[list, int]) -> None:
+        attachments, current = state
+        self.attachments[:] = attachments
+        self.show_attachments(max(current, 0))
+        self.session.touch()
+
     # edits --------------------------------------------------------------------------
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         r = self.tree.indexOfTopLevelItem(item)
         if not 0 <= r < len(self.attachments):
             return
         a = self.attachments[r]
+        before = self._snapshot()
         if column == TITLE:
             a["title"] = xml_safe(item.text(TITLE)).strip()
         elif column == PAGES:
@@ -142,30 +161,33 @@ class AttachmentsPage(DraftPage):
             self.tree.blockSignals(False)
         else:
             return
-        self.session.touch()
+        self._record(before, "修改附件")
 
     def add_attachment(self) -> None:
         at = self.current_row() + 1 if self.current_row() >= 0 else len(self.attachments)
+        before = self._snapshot()
         self.attachments.insert(at, {"title": "", "pages": None, "file": None})
         self.show_attachments(at)
-        self.session.touch()
+        self._record(before, "添加附件")
         self.tree.setFocus()
         self.tree.editItem(self.tree.topLevelItem(at), TITLE)
 
     def remove_current(self) -> None:
         r = self.current_row()
         if 0 <= r < len(self.attachments):
+            before = self._snapshot()
             del self.attachments[r]
             self.show_attachments(r)
-            self.session.touch()
+            self._record(before, "删除附件")
 
     def move_current(self, step: int) -> None:
         r = self.current_row()
         t = r + step
         if 0 <= r < len(self.attachments) and 0 <= t < len(self.attachments):
+            before = self._snapshot()
             self.attachments[r], self.attachments[t] = self.attachments[t], self.attachments[r]
             self.show_attachments(t)
-            self.session.touch()
+            self._record(before, "移动附件")
 
     def _sync_order(self) -> None:
         """After a drag: the draft's list takes the order the rows now show."""
@@ -177,8 +199,9 @@ class AttachmentsPage(DraftPage):
             return
         current = self.current_row()
         if order != self.attachments:
+            before = (copy.deepcopy(self.attachments), current)
             self.attachments[:] = order
-            self.session.touch()
+            self._record(before, "拖动附件")
         self.show_attachments(max(current, 0))
 
     # A method so tests can answer it without the native dialog.
@@ -195,19 +218,21 @@ class AttachmentsPage(DraftPage):
         path = self.ask_file()
         if not path:
             return
+        before = self._snapshot()
         a = self.attachments[r]
         a["file"] = path
         if not a.get("title"):
             a["title"] = Path(path).stem
         self.show_attachments(r)
-        self.session.touch()
+        self._record(before, "选择附件文件")
 
     def clear_file(self) -> None:
         r = self.current_row()
         if 0 <= r < len(self.attachments) and self.attachments[r].get("file"):
+            before = self._snapshot()
             self.attachments[r]["file"] = None
             self.show_attachments(r)
-            self.session.touch()
+            self._record(before, "清除附件文件")
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.tree and event.type() == QEvent.Type.KeyPress:

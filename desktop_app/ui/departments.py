@@ -123,6 +123,10 @@ class DepartmentsEditor(QWidget):
     def draft(self):
         return self.session.draft
 
+    def showEvent(self, event) -> None:
+        self.show_list()  # names and counts typed on other pages since it was last shown
+        super().showEvent(event)
+
     def show_list(self) -> None:
         current = self.list.currentRow()
         self.list.clear()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -24,6 +24,7 @@ from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
 from desktop_app.core.figures import FigureError, format_number, parse_number
 from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
+from desktop_app.ui.undo import SnapshotChange
 
 __all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "split_departments"]
 
@@ -235,27 +236,6 @@ class _ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
 
 
-class _RowsChange(QUndoCommand):
-    """One table edit (cell, paste, add, delete, move) as before/after copies of the rows.
-
-    Rows are small (tens of dicts), so whole copies are simpler and safer than
-    per-kind inverse operations."""
-
-    def __init__(self, table: "RowTable", before: list, after: list, text: str):
-        super().__init__(text)
-        self.table, self.before, self.after = table, before, after
-        self._first = True
-
-    def redo(self):
-        if self._first:  # the edit is already applied when the command is pushed
-            self._first = False
-            return
-        self.table._restore(self.after)
-
-    def undo(self):
-        self.table._restore(self.before)
-
-
 class RowTable(QWidget):
     """A table of dict rows with add / delete / move (buttons and keys), Excel paste and
     copy, per-cell validation as typed, and its own undo stack.
@@ -444,11 +424,11 @@ class RowTable(QWidget):
 
     def _record(self, before: list, text: str) -> None:
         if before != self.rows:
-            self.undo_stack.push(_RowsChange(self, before, self._snapshot(), text))
+            self.undo_stack.push(SnapshotChange(self._restore, before, self._snapshot(), text))
         self.changed.emit()
 
     def _restore(self, rows: list) -> None:
-        self.rows[:] = copy.deepcopy(rows)
+        self.rows[:] = rows
         self._pending.clear()  # the marks belonged to row objects that are gone
         self.refresh()
         self.changed.emit()

@@ -131,27 +131,24 @@ class FindDialog(QDialog):
         select_in(editor_for(page, field), offset, query)
 
 
-def _row_table_of(widget: QWidget | None):
-    from desktop_app.ui.editors import RowTable
-
-    while widget is not None and not isinstance(widget, RowTable):
+def _undo_owner(widget: QWidget | None):
+    """The nearest enclosing editor with its own undo stack (a table, 专栏, 附件)."""
+    while widget is not None and not hasattr(widget, "undo_stack"):
         widget = widget.parentWidget()
     return widget
 
 
 def route_undo(redo: bool = False) -> bool:
-    """撤销/重做 for the widget with focus: a text editor's own history, or a table's stack."""
+    """撤销/重做 for the widget with focus: a text field's own history (a cell being typed
+    in included), else the stack of the table or list it sits in."""
     widget = QApplication.focusWidget()
     if isinstance(widget, QComboBox) and widget.isEditable():
         widget = widget.lineEdit()
-    if isinstance(widget, (QPlainTextEdit, QLineEdit)) and not _row_table_of(widget):
+    if isinstance(widget, (QPlainTextEdit, QLineEdit)):
         widget.redo() if redo else widget.undo()
         return True
-    table = _row_table_of(widget)
-    if table is not None:
-        if isinstance(widget, QLineEdit):  # a cell editor is open: its own typing first
-            widget.redo() if redo else widget.undo()
-        else:
-            table.redo() if redo else table.undo()
+    owner = _undo_owner(widget)
+    if owner is not None:
+        owner.undo_stack.redo() if redo else owner.undo_stack.undo()
         return True
     return False

@@ -150,9 +150,6 @@ class BasicInfoPage(DraftPage):
                         self.departments.list, self.departments.add_button, self.departments.rename_button,
                         self.departments.remove_button, self.departments.common_button)
 
-    def initializePage(self) -> None:
-        self.departments.show_list()  # names typed on other pages since
-
     def _choice_combo(self, choice) -> QComboBox:
         """A combo of the guide's options; "（请选择）" stands for no answer yet."""
         combo = QComboBox()

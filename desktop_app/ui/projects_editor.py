@@ -6,7 +6,10 @@ works on the measure's `projects` list in place: [{title, items: [str]}].
 """
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QToolButton,
     QVBoxLayout, QWidget,
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.paste import clean_plain
+from desktop_app.ui.undo import SnapshotChange
 
 
 def _buttons(*labels_tips: tuple[str, str]) -> tuple[QHBoxLayout, list[QToolButton]]:
@@ -66,6 +70,7 @@ class ProjectsEditor(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.projects: list[dict] = []
+        self.undo_stack = QUndoStack(self)
         self.panels = QListWidget(self)
         self.panels.setAccessibleName("专栏")
         self.items = _ItemList(self)
@@ -123,7 +128,25 @@ class ProjectsEditor(QWidget):
     # binding -----------------------------------------------------------------------
     def bind(self, projects: list[dict]) -> None:
         self.projects = projects
+        self.undo_stack.clear()  # another measure's 专栏: its own history
         self._fill_panels(0)
+
+    # undo ------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple[list, int, int]:
+        return copy.deepcopy(self.projects), self.panels.currentRow(), self.items.currentRow()
+
+    def _record(self, before: tuple[list, int, int], text: str) -> None:
+        if before[0] != self.projects:
+            self.undo_stack.push(SnapshotChange(self._restore, before, self._snapshot(), text))
+        self.changed.emit()
+
+    def _restore(self, state: tuple[list, int, int]) -> None:
+        projects, panel, item = state
+        self.projects[:] = projects
+        self._fill_panels(panel)
+        if item >= 0:
+            self._show_items(current=item)
+        self.changed.emit()
 
     def _editable(self, text: str) -> QListWidgetItem:
         item = QListWidgetItem(text)
@@ -168,46 +191,51 @@ class ProjectsEditor(QWidget):
     def _panel_edited(self, item: QListWidgetItem) -> None:
         r = self.panels.row(item)
         if 0 <= r < len(self.projects):
+            before = self._snapshot()
             self.projects[r]["title"] = xml_safe(item.text()).strip()
-            self.changed.emit()
+            self._record(before, "修改专栏标题")
 
     def _item_edited(self, item: QListWidgetItem) -> None:
         panel = self.current_panel()
         r = self.items.row(item)
         if panel is None or not 0 <= r < len(panel.get("items", [])):
             return
-        text = " ".join(clean_plain(item.text()).split("\n"))
-        panel["items"][r] = text
-        self.changed.emit()
+        before = self._snapshot()
+        panel["items"][r] = " ".join(clean_plain(item.text()).split("\n"))
+        self._record(before, "修改重点项目")
 
     def new_panel(self) -> None:
         at = self.panels.currentRow() + 1 if self.current_panel() is not None else len(self.projects)
+        before = self._snapshot()
         self.projects.insert(at, {"title": "专栏：", "items": []})
         self._fill_panels(at)
-        self.changed.emit()
+        self._record(before, "添加专栏")
         self.panels.setFocus()
         self.panels.editItem(self.panels.item(at))
 
     def delete_panel(self) -> None:
         r = self.panels.currentRow()
         if 0 <= r < len(self.projects):
+            before = self._snapshot()
             del self.projects[r]
             self._fill_panels(r)
-            self.changed.emit()
+            self._record(before, "删除专栏")
 
     def move_panel(self, step: int) -> None:
         r = self.panels.currentRow()
         t = r + step
         if 0 <= r < len(self.projects) and 0 <= t < len(self.projects):
+            before = self._snapshot()
             self.projects[r], self.projects[t] = self.projects[t], self.projects[r]
             self._fill_panels(t)
-            self.changed.emit()
+            self._record(before, "移动专栏")
 
     def new_items(self, lines: list[str]) -> None:
         """Add projects after the current one; an empty line opens it for typing."""
         panel = self.current_panel()
         if panel is None:
             return
+        before = self._snapshot()
         items = panel.setdefault("items", [])
         at = self.items.currentRow() + 1 if self.items.currentRow() >= 0 else len(items)
         typed = [line for line in lines if line]
@@ -222,15 +250,16 @@ class ProjectsEditor(QWidget):
             self.items.setCurrentRow(at)
             self.items.setFocus()
             self.items.editItem(item)
-        self.changed.emit()
+        self._record(before, "添加重点项目")
 
     def delete_item(self) -> None:
         panel = self.current_panel()
         r = self.items.currentRow()
         if panel is not None and 0 <= r < len(panel.get("items", [])):
+            before = self._snapshot()
             del panel["items"][r]
             self._show_items(current=r)
-            self.changed.emit()
+            self._record(before, "删除重点项目")
 
     def move_item(self, step: int) -> None:
         panel = self.current_panel()
@@ -240,9 +269,10 @@ class ProjectsEditor(QWidget):
             return
         items = panel.get("items", [])
         if 0 <= r < len(items) and 0 <= t < len(items):
+            before = self._snapshot()
             items[r], items[t] = items[t], items[r]
             self._show_items(current=t)
-            self.changed.emit()
+            self._record(before, "移动重点项目")
 
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
