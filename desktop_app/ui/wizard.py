@@ -76,7 +76,9 @@ class PlanWizard(QWizard):
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
         self.side_panel.setSizes([330, 300])
-        self.side_panel.setFixedWidth(280)
+        # 17 characters wide at the interface font (280 px at 96 dpi, 9 pt YaHei), so a
+        # larger system font or text scaling widens it instead of cutting the page names.
+        self.side_panel.setFixedWidth(max(280, self.fontMetrics().horizontalAdvance("中") * 17))
         self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
         # Marks are recomputed a moment after typing stops, not on every key.
