@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -360,6 +360,9 @@ class MainWindow(QMainWindow):
         self.history_action.setEnabled(True)
         self.statusBar().clearMessage()
         if self.wizard:
+            # deleteLater waits for the event loop: a pending refresh must not run on a closed draft
+            for timer in self.wizard.findChildren(QTimer):
+                timer.stop()
             self.stack.removeWidget(self.wizard)
             self.wizard.deleteLater()
         self.wizard = None
