@@ -78,6 +78,10 @@ def _export_through_window(work: Path, say) -> Path:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     prepare_app(app)
+    from desktop_app.ui import app as ui_app
+
+    translated = ui_app._TRANSLATOR is not None and not ui_app._TRANSLATOR.isEmpty()
+    say(f"Qt 中文翻译 Chinese Qt translation: {'已加载 loaded' if translated else '未找到 not found'}")
     window = create_window(work / "drafts.sqlite3")
     if window is None:
         raise SelfTestFailed("草稿库无法打开 the draft store did not open")
@@ -89,7 +93,10 @@ def _export_through_window(work: Path, say) -> Path:
         window.wizard.go_to("export")
         page = window.wizard.export_page
         app.processEvents()
-        preview_pages = page.preview.page_count() if hasattr(page, "preview") else 0
+        page.show_preview()  # the preview lays the same book out with Qt's fonts
+        preview_pages = page.preview.page_count()
+        if preview_pages < 2 or "一、建设基础" not in page.preview.heading_texts():
+            raise SelfTestFailed(f"预览不完整 preview incomplete: {preview_pages} pages")
         target = work / "out" / "申报书.docx"
         target.parent.mkdir()
         page.choose_path = lambda: str(target)  # the save dialog, answered

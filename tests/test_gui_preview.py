@@ -78,11 +78,14 @@ def test_open_file_and_folder_after_export(qtbot, window, tmp_path, monkeypatch)
     assert not page.open_file.isEnabled() and not page.open_folder.isEnabled()
     out = tmp_path / "申报书.docx"
     page.choose_path = lambda: str(out)
+    exported = []
+    page.exported.connect(exported.append)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert out.is_file()
     qtbot.mouseClick(page.open_file, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.open_folder, Qt.MouseButton.LeftButton)
     assert opened == [str(out), str(tmp_path)]
+    assert exported == [str(out)]  # once
 
 
 def test_print_button_only_with_libreoffice(qtbot, window, monkeypatch):

@@ -182,7 +182,6 @@ class ExportPage(DraftPage):
 
     def _docx_succeeded(self, path: str) -> None:
         self._exported_to(path)
-        self.exported.emit(path)
 
     def _docx_failed(self, message: str) -> None:
         import html
