@@ -54,12 +54,14 @@ def _set_line_pitch(doc: QTextDocument, book: Book, layout: Layout) -> None:
     # unit is the 96-dpi pixel), so 28.95 pt is asked for as 28.95 × 96 / 72.
     pitch = layout.line_pitch / 20 * 96 / 72
     headings = iter(book.headings())
+    # Table cells keep their own spacing: the tables' position ranges, asked once.
+    tables = [(f.firstPosition(), f.lastPosition()) for f in doc.rootFrame().childFrames()]
     edit = QTextCursor(doc)
     edit.beginEditBlock()  # one relayout at the end, not one per block (1.7 s → ms)
     block = doc.begin()
     while block.isValid():
         cursor = QTextCursor(block)
-        if cursor.currentTable() is None:
+        if not any(first <= block.position() <= last for first, last in tables):
             fmt = block.blockFormat()
             fmt.setLineHeight(pitch, QTextBlockFormat.LineHeightTypes.MinimumHeight.value)
             cursor.setBlockFormat(fmt)
@@ -202,8 +204,8 @@ class BookPreview(QWidget):
         return [text for text, _level, _page in self._heading_pages]
 
     def show_page(self, index: int) -> None:
-        item = self.pages.item(index)
-        if item is not None:
+        if 0 <= index < self.pages.count():
+            item = self.pages.item(index)
             self.pages.setCurrentItem(item)
             self.pages.scrollToItem(item, QListWidget.ScrollHint.PositionAtTop)
 
