@@ -232,3 +232,17 @@ def test_window_geometry_is_remembered(qtbot, tmp_path):
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (700, 520)
     second.store.close()
+
+
+# high DPI / large fonts ------------------------------------------------------------------------
+def test_window_fits_the_screen_and_side_panel_follows_the_font(qtbot, window):
+    from PySide6.QtGui import QFont, QGuiApplication
+
+    avail = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.width() <= avail.width() and window.height() <= avail.height()
+    big = QFont(window.font())
+    big.setPixelSize(32)  # a large system font or 200 % text scaling
+    window.setFont(big)  # the wizard inherits it
+    window.open_sample()
+    side = window.wizard.side_panel
+    assert side.width() >= window.wizard.fontMetrics().horizontalAdvance("中") * 17 > 280

@@ -76,9 +76,7 @@ class PlanWizard(QWizard):
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
         self.side_panel.setSizes([330, 300])
-        # 17 characters wide at the interface font (280 px at 96 dpi, 9 pt YaHei), so a
-        # larger system font or text scaling widens it instead of cutting the page names.
-        self.side_panel.setFixedWidth(max(280, self.fontMetrics().horizontalAdvance("中") * 17))
+        self._fit_side_panel()
         self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
         # Marks are recomputed a moment after typing stops, not on every key.
@@ -89,6 +87,18 @@ class PlanWizard(QWizard):
         session.edited.connect(self._marks_timer.start)
         self.refresh_marks()
         self._update_custom_buttons()
+
+    def _fit_side_panel(self) -> None:
+        # 17 characters of the interface font (280 px at 9 pt YaHei), so a larger font
+        # widens it instead of cutting the page names; again whenever the font changes.
+        self.side_panel.setFixedWidth(max(280, self.fontMetrics().horizontalAdvance("中") * 17))
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "side_panel"):
+            self._fit_side_panel()
+        super().changeEvent(event)
 
     def _add(self, page: DraftPage) -> None:
         page_id = self.addPage(page)
