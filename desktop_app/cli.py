@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--db", help="草稿库文件（默认在用户数据文件夹）")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：打开示例草稿、导出 Word 申报书到临时文件夹并检查，成功时退出代码为 0")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("gui", help="打开程序窗口（默认）")
@@ -160,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from desktop_app.selftest import run_self_test
+
+        return run_self_test()
     if not getattr(args, "func", None):  # no subcommand: open the window
         args.func, args.sample = cmd_gui, False
     if args.func is cmd_gui:

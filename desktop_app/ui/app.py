@@ -36,16 +36,42 @@ def create_window(db_path: Path | None = None):
     return MainWindow(store)
 
 
+_TRANSLATOR = None
+
+
+def prepare_app(app) -> None:
+    """Name, version, icon, CJK font and Chinese standard buttons (是/否/取消) for the app."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QIcon
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    icon = paths.resource("icons", "app.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    _pick_font(app)
+    global _TRANSLATOR
+    if _TRANSLATOR is None:
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+        _TRANSLATOR = translator  # kept: a collected translator stops translating
+
+
 def run(db_path: Path | None = None, open_sample: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.ui.crash import CrashGuard, setup_logging
+
+    log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    _pick_font(app)
+    prepare_app(app)
     window = create_window(db_path)
     if window is None:
         return 1
+    window.crash_guard = CrashGuard(window, log_path)
+    window.crash_guard.install()
     if open_sample:
         window.open_sample()
     else:

@@ -1,16 +1,30 @@
-"""检查与导出: the findings in full, and the Word / PDF export buttons."""
+"""检查与导出: the findings in full, a preview of the book, and the Word / PDF export buttons.
+
+After an export the file can be opened, or its folder shown, with the system's own
+programs; 打印… (when LibreOffice is there) makes the PDF in a temporary folder and
+hands it to the system for printing (see send_to_printer).
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTabWidget, QVBoxLayout,
 )
 
 from desktop_app.ui.pages import DraftPage
+from desktop_app.ui.preview import BookPreview
 from desktop_app.ui.session import DraftSession
+
+#: Temporary folders of PDFs sent to print, removed when the program ends.
+_KEPT_PRINT_DIRS: list[tempfile.TemporaryDirectory] = []
 
 
 class ExportPage(DraftPage):
@@ -33,21 +47,34 @@ class ExportPage(DraftPage):
         super().__init__(session, "检查与导出", parent)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.gap_list = QListWidget()
         self.gap_list.itemActivated.connect(self._on_gap)
         self.gap_list.itemClicked.connect(self._on_gap)
-        layout.addWidget(self.gap_list, 1)
+        # 检查结果 and 预览 share the page: the preview is built only when its tab is shown.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.gap_list, "检查结果")
+        self.preview = BookPreview()
+        self.tabs.addTab(self.preview, "预览")
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_preview_if_shown())
+        self._preview_stale = True
+        layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("导出 Word 申报书…")
         self.export_button.setDefault(False)
         self.pdf_button = QPushButton("导出 PDF…")
+        self.print_button = QPushButton("打印…")
+        self.open_file = QPushButton("打开文件")
+        self.open_file.setEnabled(False)
         self.open_folder = QPushButton("打开所在文件夹")
         self.open_folder.setEnabled(False)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.open_folder)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_file)
+        buttons.addWidget(self.open_folder)
         self.bind_button = QPushButton("打印装订清单…")
         self.bind_button.clicked.connect(self.show_bind_sheet)
         buttons.addWidget(self.bind_button)
@@ -58,6 +85,9 @@ class ExportPage(DraftPage):
         self.export_button.clicked.connect(self.export_book)
         self.pdf_button.clicked.connect(self.export_pdf)
         self.open_folder.clicked.connect(self._open_folder)
+        self.open_file.clicked.connect(self._open_file)
+        self.print_button.clicked.connect(self.print_book)
+        self._print_dir: tempfile.TemporaryDirectory | None = None
         self._last_path: Path | None = None
         self._pdf_job = None  # the running PdfJob, if any
         self._docx_job = None  # the running DocxJob, if any
@@ -79,6 +109,9 @@ class ExportPage(DraftPage):
             item = QListWidgetItem(f"{icons.get(f.severity, '•')} {f.message}")
             item.setData(Qt.ItemDataRole.UserRole, (f.page, f.field))
             self.gap_list.addItem(item)
+        self.tabs.setTabText(0, f"检查结果（{len(findings)}）")
+        self._preview_stale = True
+        self._refresh_preview_if_shown()
         errors = sum(f.severity == "error" for f in findings)
         if not findings:
             text = "已按指南检查，没有发现问题，可以导出。"
@@ -88,6 +121,26 @@ class ExportPage(DraftPage):
         else:
             text = f"没有错误；有 {len(findings)} 条警告或提示，请逐条确认（点击条目可跳转）。"
         self.summary.setText(text)
+
+    def _refresh_preview_if_shown(self) -> None:
+        """Compose the book as it is now and lay it out (tens of ms for 30 pages)."""
+        if not self._preview_stale or self.tabs.currentWidget() is not self.preview:
+            return
+        from desktop_app.book.compose import compose
+        from desktop_app.core.textrender import TemplateTextError
+
+        try:
+            book = compose(self.program, self.draft)
+        except TemplateTextError as exc:  # the program's own text is broken: say so, keep the page
+            self.preview.caption.setText(f"无法预览：{exc}")
+            return
+        self.preview.show_book(book, self.session.layout())
+        self.tabs.setTabText(1, f"预览（{self.preview.page_count()} 页）")
+        self._preview_stale = False
+
+    def show_preview(self) -> None:
+        self.tabs.setCurrentWidget(self.preview)
+        self._refresh_preview_if_shown()
 
     def _on_gap(self, item: QListWidgetItem) -> None:
         page, field = item.data(Qt.ItemDataRole.UserRole)
@@ -131,10 +184,7 @@ class ExportPage(DraftPage):
         return self._docx_job is not None
 
     def _docx_succeeded(self, path: str) -> None:
-        self._last_path = Path(path)
-        self.open_folder.setEnabled(True)
-        self.status.setText(f"已导出：{path}")
-        self.exported.emit(path)
+        self._exported_to(path)
 
     def _docx_failed(self, message: str) -> None:
         import html
@@ -157,6 +207,10 @@ class ExportPage(DraftPage):
         has_office = find_soffice() is not None
         self.export_button.setEnabled(not busy)
         self.pdf_button.setEnabled(has_office and not busy)
+        self.print_button.setEnabled(has_office and not busy)
+        self.print_button.setToolTip(
+            "用 LibreOffice 生成 PDF 后交给系统打印" if has_office else
+            "未找到 LibreOffice：请先导出 Word 申报书，用 Word/WPS 打开后打印。")
         self.pdf_button.setToolTip(
             "用 LibreOffice 把申报书转成 PDF（目录页码随之更新）" if has_office else
             "未找到 LibreOffice：安装 LibreOffice 后可在此直接导出 PDF；"
@@ -195,10 +249,10 @@ class ExportPage(DraftPage):
         self.status.setText(f"正在导出 PDF：{text}")
 
     def _pdf_succeeded(self, path: str) -> None:
-        self._last_path = Path(path)
-        self.open_folder.setEnabled(True)
-        self.status.setText(f"已导出：{path}")
-        self.exported.emit(path)
+        if self._print_dir is not None:  # 打印…: the PDF goes to the printer, not the officer's folders
+            self._print_pdf_ready(path)
+            return
+        self._exported_to(path)
 
     def _pdf_failed(self, message: str) -> None:
         import html
@@ -217,6 +271,71 @@ class ExportPage(DraftPage):
         self.bind_sheet_dialog = BindSheetDialog(self.session, self)
         self.bind_sheet_dialog.show()
 
+    # after an export -----------------------------------------------------------------
+    def _exported_to(self, path: str) -> None:
+        self._last_path = Path(path)
+        self.open_file.setEnabled(True)
+        self.open_folder.setEnabled(True)
+        self.status.setText(f"已导出：{path}")
+        self.exported.emit(path)
+
+    def _open_file(self) -> None:
+        """The book in the program the system opens .docx/.pdf with (Word, WPS, a PDF viewer)."""
+        if self._last_path and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path))):
+            self.status.setText(f"系统没有能打开 {self._last_path.suffix} 文件的程序；文件在：{self._last_path}")
+
     def _open_folder(self) -> None:
         if self._last_path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path.parent)))
+
+    # 打印… ---------------------------------------------------------------------------
+    def print_book(self) -> None:
+        """Make the PDF in a temporary folder (the same PdfJob as 导出 PDF…), then print it."""
+        from desktop_app.ui.pdf_job import PdfJob
+
+        if self.pdf_busy or self.docx_busy:
+            return
+        self.session.flush()
+        self._print_dir = tempfile.TemporaryDirectory(prefix="pca-print-", ignore_cleanup_errors=True)
+        job = PdfJob(self.draft, Path(self._print_dir.name) / "申报书.pdf", self.session.layout())
+        job.progress.connect(self._pdf_progress)
+        job.succeeded.connect(self._pdf_succeeded)
+        job.failed.connect(self._print_failed)
+        job.finished.connect(self._pdf_finished)
+        self._pdf_job = job
+        self._update_buttons()
+        self.status.setText("正在生成打印用的 PDF…")
+        job.start()
+
+    def _print_failed(self, message: str) -> None:
+        self._print_dir = None
+        self._pdf_failed(message)
+
+    def _print_pdf_ready(self, path: str) -> None:
+        # The folder stays until the program ends: the printer or viewer reads the file later.
+        _KEPT_PRINT_DIRS.append(self._print_dir)
+        self._print_dir = None
+        how = send_to_printer(Path(path))
+        self.status.setText(how)
+
+
+def send_to_printer(pdf: Path) -> str:
+    """Hand the PDF to the system; what happened, for the status line.
+
+    Windows: the shell's "print" verb of the PDF reader (it prints to the default printer,
+    Edge/Acrobat/WPS each show their own progress). Linux: `lp` (CUPS) when present,
+    else the PDF opens in the desktop's viewer, whose 打印 does the rest.
+    """
+    if sys.platform == "win32":
+        try:
+            os.startfile(str(pdf), "print")  # noqa: S606 — the user's own file, the shell's verb
+            return f"已发送到默认打印机（PDF：{pdf}）"
+        except OSError:
+            pass  # no reader registered for printing: open it instead
+    elif shutil.which("lp"):
+        result = subprocess.run(["lp", str(pdf)], capture_output=True, text=True, timeout=60)
+        if result.returncode == 0:
+            return f"已发送到默认打印机：{result.stdout.strip() or pdf.name}"
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf))):
+        return f"已在 PDF 阅读器中打开，请在其中选择“打印”（PDF：{pdf}）"
+    return f"未找到打印程序；PDF 已生成在：{pdf}，请用 PDF 阅读器打开后打印。"

@@ -7,8 +7,10 @@ message box; they never escape a slot.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import json
+
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from desktop_app import APP_NAME, __version__, paths
@@ -16,6 +18,7 @@ from desktop_app.core.draft import new_draft
 from desktop_app.core.exchange import DraftFormatError, read_draft_file
 from desktop_app.core.program import ProgramError, available_programs, get_program
 from desktop_app.core.store import DraftStore, StoreError
+from desktop_app.ui.draft_files import DraftFiles, is_draft_file
 from desktop_app.ui.draft_list import DraftListPage
 from desktop_app.ui.find_dialog import FindDialog, route_undo
 from desktop_app.ui.new_draft_dialog import NewDraftDialog
@@ -26,6 +29,11 @@ SAMPLE_FILE = "yangzhou_2021_sample.json"
 #: The id inside SAMPLE_FILE (a test keeps the two in step).
 SAMPLE_ID = "sample-yangzhou-2021"
 LAST_OPEN = "last_open_draft"
+#: Store meta keys: kept in the draft store (not QSettings) so each data folder,
+#: and each test's PATENT_APP_DATA, has its own.
+RECENT = "recent_drafts"
+GEOMETRY = "window_geometry"
+RECENT_MAX = 8
 
 
 class MainWindow(QMainWindow):
@@ -35,7 +43,9 @@ class MainWindow(QMainWindow):
         self.session: DraftSession | None = None
         self.wizard: PlanWizard | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1180, 780)
+        self._initial_size()
+        self.setAcceptDrops(True)  # a draft file dropped on the window is imported
+        self.draft_files = DraftFiles(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.list_page = DraftListPage()
@@ -49,6 +59,7 @@ class MainWindow(QMainWindow):
         self.list_page.delete_requested.connect(self.delete_draft)
         self._make_menus()
         self.refresh_list()
+        self.restore_geometry()
 
     def _make_menus(self) -> None:
         def action(menu, text, slot, shortcut=None):
@@ -65,6 +76,11 @@ class MainWindow(QMainWindow):
         action(files, "打开示例草稿", self.open_sample)
         action(files, "返回草稿列表", self.show_list)
         files.addSeparator()
+        action(files, "导入草稿文件…", self.draft_files.import_dialog)
+        action(files, "导出草稿文件…", self.draft_files.export_draft)
+        self.recent_menu = files.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        files.addSeparator()
         action(files, "退出", self.close, QKeySequence.StandardKey.Quit)
         # 编辑: undo/redo go to the focused editor (text history or a table's stack); find searches the draft.
         edit = self.menuBar().addMenu("编辑(&E)")
@@ -76,6 +92,7 @@ class MainWindow(QMainWindow):
         draft = self.menuBar().addMenu("草稿(&D)")
         self.save_action = action(draft, "立即保存", self.save_now, QKeySequence.StandardKey.Save)
         self.history_action = action(draft, "历史版本…", self.show_history)
+        self.export_action = action(draft, "导出 Word 申报书…", self.export_book, "Ctrl+E")
         draft.addSeparator()
         action(draft, "版式设置…", self.edit_layout)
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -99,9 +116,88 @@ class MainWindow(QMainWindow):
         LayoutDialog(self.store, self).exec()
 
     def show_about(self) -> None:
+        from PySide6 import __version__ as qt_version
+
         QMessageBox.about(self, f"关于{APP_NAME}",
-                          f"{APP_NAME} {__version__}\n\n编写专利转化重点城市引领计划申报书，导出符合 GB/T 9704-2012 的 Word/PDF。"
-                          f"\n草稿库：{self.store.path}")
+                          f"{APP_NAME} 版本 {__version__}\n\n编写专利转化重点城市引领计划申报书，导出符合 GB/T 9704-2012 的 Word/PDF。"
+                          f"\n\n草稿库：{self.store.path}\n日志：{paths.log_dir() / 'app.log'}\nQt for Python {qt_version}")
+
+    # window conventions -------------------------------------------------------------------
+    def _initial_size(self) -> None:
+        """1180×780 where it fits; never larger than the screen (a 1366×768 laptop at 125 %
+        has only about 1093×614 logical pixels)."""
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen else None
+        width, height = 1180, 780
+        if avail is not None and avail.width() > 0:
+            width, height = min(width, int(avail.width() * 0.95)), min(height, int(avail.height() * 0.9))
+        self.resize(width, height)
+
+    def restore_geometry(self) -> bool:
+        saved = self.store.get_meta(GEOMETRY)
+        if not saved:
+            return False
+        return self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+
+    def save_geometry(self) -> None:
+        try:
+            self.store.set_meta(GEOMETRY, bytes(self.saveGeometry().toBase64()).decode("ascii"))
+        except StoreError:
+            pass  # only the window's size is lost
+
+    def recent_ids(self) -> list[str]:
+        try:
+            ids = json.loads(self.store.get_meta(RECENT) or "[]")
+        except ValueError:
+            return []
+        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+    def _remember_recent(self, draft_id: str) -> None:
+        ids = [draft_id] + [i for i in self.recent_ids() if i != draft_id]
+        try:
+            self.store.set_meta(RECENT, json.dumps(ids[:RECENT_MAX]))
+        except StoreError:
+            pass  # the recent list is a convenience; the draft itself is stored
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        titles = {row.id: row.title for row in self.store.list()}
+        for n, draft_id in enumerate((i for i in self.recent_ids() if i in titles), 1):
+            act = self.recent_menu.addAction(f"&{n} {titles[draft_id]}")
+            act.triggered.connect(lambda _=False, d=draft_id: self.open_draft(d))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("（暂无）").setEnabled(False)
+
+    def export_book(self) -> None:
+        """Ctrl+E: to 检查与导出, then the same export as its 导出 Word 申报书… button."""
+        if self.wizard is None:
+            self.statusBar().showMessage("请先打开一份草稿，再导出 Word 申报书。", 5000)
+            return
+        self.wizard.go_to("export")
+        self.wizard.export_page.export_book()
+
+    def _dropped_files(self, event) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and is_draft_file(u.toLocalFile())]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        files = self._dropped_files(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.draft_files.import_file(files[0])
 
     # draft list ------------------------------------------------------------------------
     def refresh_list(self) -> None:
@@ -253,6 +349,7 @@ class MainWindow(QMainWindow):
             self._show_read_only(holder)
         else:
             self._remember_open(draft_id)
+        self._remember_recent(draft_id)
         if self.wizard.currentId() == -1:
             self.wizard.restart()  # QWizard starts only when shown; jumping needs it started
         if target:
@@ -301,6 +398,9 @@ class MainWindow(QMainWindow):
             self.find_dialog.deleteLater()
             self.find_dialog = None
         if self.wizard:
+            # deleteLater waits for the event loop: a pending refresh must not run on a closed draft
+            for timer in self.wizard.findChildren(QTimer):
+                timer.stop()
             self.stack.removeWidget(self.wizard)
             self.wizard.deleteLater()
         self.wizard = None
@@ -331,4 +431,5 @@ class MainWindow(QMainWindow):
                     return
             # keep LAST_OPEN so the next start reopens this draft on this page
             self._release()
+        self.save_geometry()
         event.accept()

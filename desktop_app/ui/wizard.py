@@ -87,7 +87,7 @@ class PlanWizard(QWizard):
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
         self.side_panel.setSizes([330, 300])
-        self.side_panel.setFixedWidth(280)
+        self._fit_side_panel()
         self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
         # Marks are recomputed a moment after typing stops, not on every key.
@@ -108,6 +108,18 @@ class PlanWizard(QWizard):
         self._after_first_paint.timeout.connect(self.refresh_marks)
         self.refresh_side()
         self._update_custom_buttons()
+
+    def _fit_side_panel(self) -> None:
+        # 17 characters of the interface font (280 px at 9 pt YaHei), so a larger font
+        # widens it instead of cutting the page names; again whenever the font changes.
+        self.side_panel.setFixedWidth(max(280, self.fontMetrics().horizontalAdvance("中") * 17))
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "side_panel"):
+            self._fit_side_panel()
+        super().changeEvent(event)
 
     def _add(self, page: DraftPage) -> None:
         page_id = self.addPage(page)

@@ -1,0 +1,213 @@
+"""The book before it is exported: A4 pages and the outline's headings beside them.
+
+compose() gives the same Book the .docx is written from; book/html.py turns it into
+rich text, which a QTextDocument lays out on A4 pages with the layout's margins (at
+72 dpi, so one unit is one point). Each page is drawn into a thumbnail; clicking a
+heading shows the page it is on.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QFont, QIcon, QImage, QPainter, QPixmap, QTextBlockFormat, QTextCursor, QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QHeaderView, QLabel, QListView, QListWidget, QListWidgetItem, QSplitter, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from desktop_app.book.html import book_to_html
+from desktop_app.book.layout import Layout
+from desktop_app.book.model import Book
+
+#: 72 dots per inch in dots per metre: layout units are then points, as in the .docx.
+_DPM_72 = round(72 / 0.0254)
+
+
+def layout_document(book: Book, layout: Layout | None = None) -> QTextDocument:
+    """The book laid out on A4 pages (units: points)."""
+    layout = layout or Layout()
+    device = QImage(1, 1, QImage.Format.Format_RGB32)  # fixes the DPI, whatever the screen's
+    device.setDotsPerMeterX(_DPM_72)
+    device.setDotsPerMeterY(_DPM_72)
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(device)
+    doc._device = device  # the layout keeps only a pointer: the image must live as long as the document
+    doc.setDocumentMargin(0)
+    doc.setPageSize(QSize(round(layout.page_width / 20), round(layout.page_height / 20)).toSizeF())
+    doc.setHtml(book_to_html(book, layout))
+    frame = doc.rootFrame().frameFormat()
+    frame.setTopMargin(layout.margin_top / 20)
+    frame.setBottomMargin(layout.margin_bottom / 20)
+    frame.setLeftMargin(layout.margin_left / 20)
+    frame.setRightMargin(layout.margin_right / 20)
+    doc.rootFrame().setFrameFormat(frame)
+    _set_line_pitch(doc, book, layout)
+    return doc
+
+
+def _set_line_pitch(doc: QTextDocument, book: Book, layout: Layout) -> None:
+    """Body lines on the book's grid (22 to the page), headings at body size; Qt's rich
+    text has no CSS for either, so the blocks are adjusted after the HTML is read."""
+    # Qt scales a block's line height by the device's dpi over its default 96 (its own
+    # unit is the 96-dpi pixel), so 28.95 pt is asked for as 28.95 × 96 / 72.
+    pitch = layout.line_pitch / 20 * 96 / 72
+    headings = iter(book.headings())
+    # Table cells keep their own spacing: the tables' position ranges, asked once.
+    tables = [(f.firstPosition(), f.lastPosition()) for f in doc.rootFrame().childFrames()]
+    edit = QTextCursor(doc)
+    edit.beginEditBlock()  # one relayout at the end, not one per block (1.7 s → ms)
+    block = doc.begin()
+    while block.isValid():
+        cursor = QTextCursor(block)
+        if not any(first <= block.position() <= last for first, last in tables):
+            fmt = block.blockFormat()
+            fmt.setLineHeight(pitch, QTextBlockFormat.LineHeightTypes.MinimumHeight.value)
+            cursor.setBlockFormat(fmt)
+        if block.blockFormat().headingLevel():
+            heading = next(headings, None)
+            bold = heading is not None and heading.rank == 3 and layout.bold_rank3
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                chars = fragment.charFormat()
+                # <h1>–<h4> bring their own size (an adjustment and a pixel size): the book's is the body's
+                chars.clearProperty(QTextFormat.Property.FontSizeAdjustment)
+                chars.clearProperty(QTextFormat.Property.FontPixelSize)
+                chars.setFontPointSize(layout.body_size_pt)
+                chars.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(chars)
+                it += 1
+        block = block.next()
+    edit.endEditBlock()
+
+
+def heading_pages(doc: QTextDocument) -> list[tuple[str, int, int]]:
+    """(text, level, page index) of each outline heading, in book order."""
+    height = doc.pageSize().height()
+    found = []
+    block = doc.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        if level:
+            top = doc.documentLayout().blockBoundingRect(block).top()
+            found.append((block.text(), level, int(top // height)))
+        block = block.next()
+    return found
+
+
+def render_page(doc: QTextDocument, index: int, width_px: int) -> QPixmap:
+    """Page `index` drawn at `width_px` wide, with its edge and page number."""
+    size = doc.pageSize()
+    scale = width_px / size.width()
+    image = QImage(width_px, round(size.height() * scale), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.scale(scale, scale)
+    painter.translate(0, -index * size.height())
+    doc.drawContents(painter, QRectF(0, index * size.height(), size.width(), size.height()))
+    painter.resetTransform()
+    painter.setPen(QColor("#9a9a9a"))
+    painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+    font = QFont()
+    font.setPixelSize(max(8, round(14 * scale)))
+    painter.setFont(font)
+    painter.drawText(QRectF(0, image.height() - 40 * scale, image.width(), 20 * scale),
+                     Qt.AlignmentFlag.AlignCenter, f"— {index + 1} —")
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+class BookPreview(QWidget):
+    """Headings on the left, page thumbnails on the right.
+
+    Signals:
+        refreshed(int): the preview was rebuilt; the number of pages.
+    """
+
+    refreshed = Signal(int)
+    #: Thumbnail width in device-independent pixels (Qt scales it on high-DPI screens).
+    THUMB_WIDTH = 400
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.doc: QTextDocument | None = None
+        self.headings = QTreeWidget()
+        self.headings.setAccessibleName("大纲标题")
+        self.headings.setColumnCount(2)
+        self.headings.setHeaderLabels(["大纲标题（点击跳到所在页）", "页"])
+        self.headings.setRootIsDecorated(False)
+        self.headings.header().setStretchLastSection(False)
+        self.headings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.headings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.headings.itemClicked.connect(self._on_heading)
+        self.headings.itemActivated.connect(self._on_heading)
+        self.pages = QListWidget()
+        self.pages.setAccessibleName("预览页面")
+        self.pages.setViewMode(QListView.ViewMode.IconMode)
+        self.pages.setResizeMode(QListView.ResizeMode.Adjust)
+        self.pages.setMovement(QListView.Movement.Static)
+        self.pages.setSpacing(8)
+        self.pages.setUniformItemSizes(True)
+        self.pages.setStyleSheet("QListWidget { background: #d9d9d9; } "
+                                 "QListWidget::item:selected { background: #8fb4e3; }")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.headings)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.splitter.setSizes([em * 18, em * 40])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.splitter, 1)
+        self._heading_pages: list[tuple[str, int, int]] = []
+
+    def show_book(self, book: Book, layout: Layout | None = None) -> None:
+        self.doc = layout_document(book, layout)
+        count = self.doc.pageCount()
+        self._heading_pages = heading_pages(self.doc)
+        self.headings.clear()
+        for text, level, page in self._heading_pages:
+            item = QTreeWidgetItem([("　" * (level - 1)) + text, str(page + 1)])
+            item.setToolTip(0, text)
+            item.setData(0, Qt.ItemDataRole.UserRole, page)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            self.headings.addTopLevelItem(item)
+        self.pages.clear()
+        width = self.THUMB_WIDTH
+        ratio = self.devicePixelRatioF() or 1.0
+        for index in range(count):
+            pixmap = render_page(self.doc, index, round(width * ratio))
+            pixmap.setDevicePixelRatio(ratio)  # sharp on a 150 %/200 % screen
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # a chosen page is framed, not tinted blue
+            item = QListWidgetItem(icon, f"第 {index + 1} 页")
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.pages.addItem(item)
+        self.pages.setIconSize(QSize(width, round(width * 297 / 210)))
+        self.caption.setText(f"与导出的 Word 申报书同一内容，按 A4 和版式设置排版，共约 {count} 页"
+                             "（准确页码以 Word/WPS 或 PDF 为准）。")
+        self.refreshed.emit(count)
+
+    def page_count(self) -> int:
+        return self.pages.count()
+
+    def heading_texts(self) -> list[str]:
+        return [text for text, _level, _page in self._heading_pages]
+
+    def show_page(self, index: int) -> None:
+        if 0 <= index < self.pages.count():
+            item = self.pages.item(index)
+            self.pages.setCurrentItem(item)
+            self.pages.scrollToItem(item, QListWidget.ScrollHint.PositionAtTop)
+
+    def _on_heading(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.show_page(item.data(0, Qt.ItemDataRole.UserRole))
