@@ -195,3 +195,16 @@ def test_invalid_figure_marked_on_cell_and_not_stored(qtbot, window):
     edit_cell(qtbot, table.table, 0, 2, "20%")
     assert table.message.text() == ""
     assert window.session.draft.part("targets")["indicators"][0]["baseline"] == 20
+
+
+def test_jumping_to_the_last_page_offers_finish_not_next(qtbot, window):
+    from PySide6.QtWidgets import QWizard
+
+    window.open_sample()
+    wizard = window.wizard
+    wizard.go_to("export")
+    assert wizard.current_key() == "export"
+    assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isVisible()
+    wizard.go_to("targets")  # and a middle page offers 下一步 again
+    assert wizard.button(QWizard.WizardButton.NextButton).isVisible()

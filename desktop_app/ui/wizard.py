@@ -129,7 +129,10 @@ class PlanWizard(QWizard):
     # navigation ------------------------------------------------------------------
     def nextId(self) -> int:
         if self._jump_target is not None:
-            return self._jump_target
+            # Once only: next() asks for the target, then the new page asks what follows
+            # it (QWizard shows 完成 instead of 下一步 when nothing does).
+            target, self._jump_target = self._jump_target, None
+            return target
         ids = self.pageIds()
         try:
             i = ids.index(self.currentId())
