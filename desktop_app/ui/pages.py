@@ -272,6 +272,26 @@ class PartPage(DraftPage):
     def initializePage(self) -> None:
         self.show_review()
 
+    def _add_table_with_picture(self, name: str, picture: QWidget) -> QWidget:
+        """self.table and its picture (时间轴, 图表) as two tabs, 表格 first. The picture
+        redraws as rows change, and a click on it opens that row in the table."""
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.table, "表格")
+        self.views.addTab(picture, name)
+        self.table.changed.connect(picture.refresh)
+        picture.view.row_clicked.connect(self.open_row)
+        self.layout_.addWidget(self.views, 1)
+        # the 表格/图表 tabs come before the table they switch, as they are drawn
+        chain_tab_order(self.review_button, self.prose.edit, self.views.tabBar(), *self.table.tab_widgets())
+        return picture
+
+    def open_row(self, row: int) -> None:
+        """A bar or chart of the picture was clicked: its row, selected in the table."""
+        self.views.setCurrentIndex(0)
+        self.table.table.setCurrentCell(row, 2)
+        self.table.table.setFocus()
+
     def _set_text(self, text: str) -> None:
         self.part["text"] = text
         self.session.touch()
@@ -318,15 +338,6 @@ class ProblemsPage(PartPage):
             super().focus_field(field)
 
 
-def _table_and_picture(table: QWidget, name: str, picture: QWidget) -> QTabWidget:
-    """表格 and its picture (时间轴, 图表) as two tabs of one editor."""
-    tabs = QTabWidget()
-    tabs.setDocumentMode(True)
-    tabs.addTab(table, "表格")
-    tabs.addTab(picture, name)
-    return tabs
-
-
 def _target_getter(i):
     def getter(row):
         targets = row.get("targets") or []
@@ -368,19 +379,7 @@ class TargetsPage(PartPage):
         self.table.bind(self.part.setdefault("indicators", []))
         self.table.changed.connect(self.session.touch)
         self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
-        self.views = _table_and_picture(self.table, "图表", TargetChartPanel(self.program, self.draft))
-        self.chart = self.views.widget(1)
-        self.table.changed.connect(self.chart.refresh)
-        self.chart.view.row_clicked.connect(self.open_row)
-        self.layout_.addWidget(self.views, 1)
-        # the 表格/图表 tabs come before the table they switch, as they are drawn
-        chain_tab_order(self.review_button, self.prose.edit, self.views.tabBar(), *self.table.tab_widgets())
-
-    def open_row(self, row: int) -> None:
-        """An indicator's chart was clicked: its row, selected in the table."""
-        self.views.setCurrentIndex(0)
-        self.table.table.setCurrentCell(row, 2)
-        self.table.table.setFocus()
+        self.chart = self._add_table_with_picture("图表", TargetChartPanel(self.program, self.draft))
 
     def focus_field(self, field):
         if field.startswith("indicators"):
@@ -542,19 +541,7 @@ class SchedulePage(PartPage):
         self.table.bind(self.part.setdefault("rows", []))
         self.table.department_model.renamed.connect(self.table.refresh)
         self.table.changed.connect(self._table_changed)
-        self.views = _table_and_picture(self.table, "时间轴", TimelinePanel(self.program, self.draft, node.id))
-        self.timeline = self.views.widget(1)
-        self.table.changed.connect(self.timeline.refresh)
-        self.timeline.view.row_clicked.connect(self.open_row)
-        self.layout_.addWidget(self.views, 1)
-        # the 表格/图表 tabs come before the table they switch, as they are drawn
-        chain_tab_order(self.review_button, self.prose.edit, self.views.tabBar(), *self.table.tab_widgets())
-
-    def open_row(self, row: int) -> None:
-        """A bar of the timeline was clicked: that row, selected in the table."""
-        self.views.setCurrentIndex(0)
-        self.table.table.setCurrentCell(row, 2)
-        self.table.table.setFocus()
+        self.timeline = self._add_table_with_picture("时间轴", TimelinePanel(self.program, self.draft, node.id))
 
     def _table_changed(self) -> None:
         grew = False
