@@ -41,6 +41,31 @@ def test_log_file_is_in_the_user_log_folder(_isolated_data_dir):
     assert "记录一条" in path.read_text(encoding="utf-8")
 
 
+def test_log_moves_aside_when_full_and_keeps_only_the_backups(tmp_path):
+    import logging
+
+    from desktop_app.ui.crash import CappedFileHandler
+
+    path = tmp_path / "app.log"
+    handler = CappedFileHandler(path, max_bytes=300, backups=2)
+    logger = logging.getLogger("desktop_app.test.rotation")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for n in range(40):
+            logger.warning("第%02d条：保存草稿失败，磁盘已满", n)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.log", "app.log.1", "app.log.2"]
+    assert all(p.stat().st_size < 300 + 120 for p in tmp_path.iterdir())
+    # the newest records are in app.log, the ones just before in app.log.1
+    assert "第39条" in path.read_text(encoding="utf-8")
+    older = (tmp_path / "app.log.1").read_text(encoding="utf-8")
+    assert "第39条" not in older and "条" in older
+    assert "第00条" not in "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
+
+
 @pytest.mark.qt_no_exception_capture
 @pytest.mark.gui
 def test_error_in_a_slot_is_logged_draft_saved_and_explained(qtbot, window, guard, monkeypatch):

@@ -53,7 +53,10 @@ def test_park_sample_pages(qtbot, window):
     # Clearing it is a gap on 基本信息.
     chain.setCurrentIndex(0)
     assert "industry_chain" not in window.session.draft.data["choices"]
-    assert any(g.field == "choices.industry_chain" for g in basic.gaps())
+    from desktop_app.core.completeness import page_gaps
+
+    assert any(g.field == "choices.industry_chain" for g in page_gaps(window.session.program, window.session.draft, "basic"))
+    assert basic.state() == "partial"
 
 
 def test_university_sample_pages_and_date(qtbot, window):

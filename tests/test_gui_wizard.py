@@ -62,7 +62,7 @@ def test_new_draft_every_page_typed_then_exported(qtbot, window, tmp_path):
              "approach": "思路：以园区为主阵地推进转化。", "safeguards": "保障：设立专项资金三千万元。"}
     for key, text in typed.items():
         wiz.go_to(key)
-        assert wiz.currentPage() is pages[key]
+        assert wiz.current_key() == key and wiz.currentPage().page is pages[key]
         type_text(pages[key].prose.edit, text)
     # 3.面临问题及对策: add a row and type into it
     wiz.go_to("problems")

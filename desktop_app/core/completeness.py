@@ -28,6 +28,18 @@ class Gap:
     message: str
 
 
+def live_count(node: OutlineNode, part: dict) -> int:
+    """字数 the length hint is about: the part's text; for 建设举措 the measures themselves."""
+    n = char_count(part.get("text", ""))
+    if node.kind == "measures":
+        for m in part.get("tasks", []):
+            n += char_count(m.get("text", ""))
+            for project in m.get("projects", []):
+                n += char_count(project.get("title", ""))
+                n += sum(char_count(x) for x in project.get("items", []) if isinstance(x, str))
+    return n
+
+
 def _prose_gaps(node: OutlineNode, part: dict) -> list[Gap]:
     n = char_count(part.get("text", ""))
     if n == 0:
@@ -114,6 +126,47 @@ def all_gaps(program: Program, draft: Draft) -> list[Gap]:
     for node in program.parts():
         gaps += part_gaps(program, draft, node)
     return gaps + (letter_gaps(draft, program) if program.letter is not None else [])
+
+
+def eligibility_state(program: Program, draft: Draft) -> str:
+    """申报条件自查: complete when every condition is met with its evidence named."""
+    saved = draft.data.get("eligibility", {})
+    entries = [saved.get(c.id, {}) for c in program.conditions]
+    if all(e.get("met") is True and e.get("evidence") for e in entries):
+        return COMPLETE
+    return PARTIAL if any(e.get("met") is not None or e.get("evidence") for e in entries) else EMPTY
+
+
+def page_gaps(program: Program, draft: Draft, key: str) -> list[Gap]:
+    """What is missing on the wizard page `key` (basic, letter or an outline part)."""
+    if key == "basic":
+        gaps = basic_gaps(draft, program)
+        return gaps + (letter_gaps(draft, program) if program.letter is None else [])
+    if key == "letter":
+        return letter_gaps(draft, program)
+    try:
+        node = program.node(key)
+    except KeyError:
+        return []  # views and 附件材料: nothing they must hold
+    return part_gaps(program, draft, node) if node.kind != "group" else []
+
+
+def state_of(program: Program, draft: Draft, key: str) -> str:
+    """The wizard page `key`'s mark (○ ◐ ●), from the draft alone: the side list and
+    申报总览 show it for pages that have not been built yet."""
+    if key == "eligibility":
+        return eligibility_state(program, draft)
+    gaps = page_gaps(program, draft, key)
+    if key == "basic":
+        has_content = any(draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
+    elif key == "letter":
+        has_content = True
+    else:
+        try:
+            has_content = part_has_content(draft, program.node(key))
+        except KeyError:
+            has_content = True
+    return page_state(gaps, has_content)
 
 
 def page_state(gaps: list[Gap], has_content: bool) -> str:

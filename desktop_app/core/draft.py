@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import uuid
 from typing import Any
 
 from desktop_app.core.program import Program
@@ -129,6 +128,12 @@ def default_date(program: Program, year: int) -> str:
     return text if parse_iso(text) else dt.date(year, 3, 1).isoformat()
 
 
+def uuid4_hex() -> str:
+    import uuid  # here: new drafts are rare, every start would pay for the import
+
+    return uuid.uuid4().hex
+
+
 def new_draft(
     program: Program,
     *,
@@ -143,7 +148,7 @@ def new_draft(
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "id": uuid.uuid4().hex,
+        "id": uuid4_hex(),
         "program_id": program.id,
         "is_sample": False,
         "parent_id": None,

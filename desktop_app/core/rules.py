@@ -41,31 +41,18 @@ No Qt here: the wizard, the CLI and the tests all call the same functions.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
+from desktop_app.core.findings import ERROR, HINT, SEVERITIES, WARNING, Finding  # noqa: F401 (re-exported)
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
-from desktop_app.core.program import Indicator, OutlineNode, Program
+from desktop_app.core.program import Indicator, Program
 from desktop_app.core.textrender import TemplateTextError, render
-
-ERROR, WARNING, HINT = "error", "warning", "hint"
-SEVERITIES = (ERROR, WARNING, HINT)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of a check: how bad, which rule, where (page + field), what to do."""
-
-    severity: str  # "error" | "warning" | "hint"
-    rule: str  # stable id, e.g. "targets.growth"
-    page: str  # wizard page key: "basic", "eligibility", an outline part id, "letter" (attachments: "export")
-    field: str  # path within the page, as completeness.Gap.field: "text", "indicators.2", "tasks.3.lead", "rows.5"
-    message: str  # Chinese; names the field and says what to do
 
 
 Rule = Callable[[Program, Draft], Iterable[Finding]]
@@ -246,18 +233,6 @@ def _split_path(path: str) -> tuple[str, str]:
 
 
 # completeness ---------------------------------------------------------------------
-def _live_count(node: OutlineNode, part: dict) -> int:
-    """字数 the length hint is about: the part's text; for 建设举措 the measures themselves."""
-    n = char_count(part.get("text", ""))
-    if node.kind == "measures":
-        for m in part.get("tasks", []):
-            n += char_count(m.get("text", ""))
-            for project in m.get("projects", []):
-                n += char_count(project.get("title", ""))
-                n += sum(char_count(x) for x in project.get("items", []) if isinstance(x, str))
-    return n
-
-
 @rule
 def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
     """completeness.*: every Gap of desktop_app.core.completeness, plus parts over their length hint.
@@ -287,7 +262,7 @@ def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
                 rid = "completeness.empty" if sev == ERROR else "completeness.row"
                 yield Finding(sev, rid, node.id, gap.field, f"{message}，请补齐")
         if node.length:
-            n = _live_count(node, part)
+            n = completeness.live_count(node, part)
             if n > node.length[1]:
                 yield Finding(HINT, "completeness.long", node.id, "text",
                               f"{h}现有 {n} 字，超过建议的 {node.length[0]}–{node.length[1]} 字，可适当精简")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.figures import FigureError, parse_number
-from desktop_app.ui.pages import DraftPage, chain_tab_order, guide_box
+from desktop_app.ui.page_base import DraftPage, chain_tab_order, guide_box
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.undo import SnapshotChange
 
@@ -249,9 +249,6 @@ class AttachmentsPage(DraftPage):
                 self.remove_current()
                 return True
         return super().eventFilter(obj, event)
-
-    def has_content(self) -> bool:
-        return any(a.get("title", "").strip() for a in self.attachments)
 
     def focus_field(self, field: str) -> None:
         bits = field.split(".")

@@ -8,7 +8,7 @@ a Chinese message names the log file, so support can be given something concrete
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import sys
 import threading
 import traceback
@@ -27,6 +27,34 @@ LOG_BACKUPS = 3
 log = logging.getLogger("desktop_app")
 
 
+class CappedFileHandler(logging.FileHandler):
+    """app.log, moved to app.log.1 (… app.log.N, the oldest dropped) once it passes
+    max_bytes — logging.handlers.RotatingFileHandler's behaviour, without importing
+    logging.handlers (socket, pickle, queue: 5 ms of every start)."""
+
+    def __init__(self, path: Path, max_bytes: int, backups: int):
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        try:
+            if self.stream is not None and self.stream.tell() >= self.max_bytes:
+                self.rotate()
+        except (OSError, ValueError):  # a full disk or a closed stream must not stop the program
+            self.handleError(record)
+
+    def rotate(self) -> None:
+        self.close()  # reopened by the next emit (delay=True)
+        base = self.baseFilename
+        for n in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{n}"):
+                os.replace(f"{base}.{n}", f"{base}.{n + 1}")
+        if os.path.exists(base):
+            os.replace(base, f"{base}.1")
+
+
 def setup_logging() -> Path:
     """Send the program's log records to app.log in the user log folder; return its path.
     Called once per process (again it only returns the path)."""
@@ -35,8 +63,7 @@ def setup_logging() -> Path:
     for handler in root.handlers:
         if getattr(handler, "baseFilename", None) == str(path):
             return path
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                   encoding="utf-8", delay=True)
+    handler = CappedFileHandler(path, LOG_BYTES, LOG_BACKUPS)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -7,13 +7,12 @@ what to do when the draft is already here.
 from __future__ import annotations
 
 import copy
-import uuid
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app import APP_NAME
-from desktop_app.core.draft import Draft
+from desktop_app.core.draft import Draft, uuid4_hex
 from desktop_app.core.exchange import DraftFormatError, read_draft_file, write_draft_file
 from desktop_app.core.store import StoreError
 
@@ -29,7 +28,7 @@ def is_draft_file(path: str | Path) -> bool:
 def as_copy(draft: Draft) -> Draft:
     """The same content under a new id, so both versions are kept side by side."""
     data = copy.deepcopy(draft.data)
-    data["id"] = uuid.uuid4().hex
+    data["id"] = uuid4_hex()
     return Draft(data)
 
 

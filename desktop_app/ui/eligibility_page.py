@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
-from desktop_app.ui.pages import DraftPage, guide_box
+from desktop_app.ui.page_base import DraftPage, guide_box
 
 CHOICES = (("未确认", None), ("满足", True), ("不满足", False))
 
@@ -57,16 +57,6 @@ class EligibilityPage(DraftPage):
     def _set(self, cond_id: str, key: str, value) -> None:
         self.draft.data.setdefault("eligibility", {}).setdefault(cond_id, {})[key] = value
         self.session.touch()
-
-    def _entries(self):
-        state = self.draft.data.get("eligibility", {})
-        return [state.get(c.id, {}) for c in self.program.conditions]
-
-    def state(self) -> str:
-        entries = self._entries()
-        if all(e.get("met") is True and e.get("evidence") for e in entries):
-            return "complete"
-        return "partial" if any(e.get("met") is not None or e.get("evidence") for e in entries) else "empty"
 
     def focus_field(self, field: str) -> None:
         cond = field.split(".")[0] if field else ""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTabWidget, QVBoxLayout,
 )
 
-from desktop_app.ui.pages import DraftPage
+from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.preview import BookPreview
 from desktop_app.ui.session import DraftSession
 

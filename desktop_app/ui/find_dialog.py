@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from desktop_app.core import rules
 
 #: Characters of context shown on each side of a hit.
 CONTEXT = 14
@@ -26,6 +25,8 @@ def find_in_draft(program, draft, query: str) -> list[tuple[str, str, str, int, 
     query = query.strip()
     if not query:
         return []
+    from desktop_app.core import rules  # loaded on the first search, not at start
+
     needle = query.lower()
     hits = []
     for page, field, label, text in rules.text_fields(program, draft):

@@ -15,13 +15,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from desktop_app import APP_NAME, __version__, paths
 from desktop_app.core.draft import new_draft
-from desktop_app.core.exchange import DraftFormatError, read_draft_file
 from desktop_app.core.program import ProgramError, available_programs, get_program
 from desktop_app.core.store import DraftStore, StoreError
-from desktop_app.ui.draft_files import DraftFiles, is_draft_file
 from desktop_app.ui.draft_list import DraftListPage
-from desktop_app.ui.find_dialog import FindDialog, route_undo
-from desktop_app.ui.new_draft_dialog import NewDraftDialog
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.wizard import PlanWizard
 
@@ -45,7 +41,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self._initial_size()
         self.setAcceptDrops(True)  # a draft file dropped on the window is imported
-        self.draft_files = DraftFiles(self)
+        self._draft_files = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.list_page = DraftListPage()
@@ -76,16 +72,16 @@ class MainWindow(QMainWindow):
         action(files, "打开示例草稿", self.open_sample)
         action(files, "返回草稿列表", self.show_list)
         files.addSeparator()
-        action(files, "导入草稿文件…", self.draft_files.import_dialog)
-        action(files, "导出草稿文件…", self.draft_files.export_draft)
+        action(files, "导入草稿文件…", lambda: self.draft_files.import_dialog())
+        action(files, "导出草稿文件…", lambda: self.draft_files.export_draft())
         self.recent_menu = files.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         files.addSeparator()
         action(files, "退出", self.close, QKeySequence.StandardKey.Quit)
         # 编辑: undo/redo go to the focused editor (text history or a table's stack); find searches the draft.
         edit = self.menuBar().addMenu("编辑(&E)")
-        self.undo_action = action(edit, "撤销", lambda: route_undo(False), QKeySequence.StandardKey.Undo)
-        self.redo_action = action(edit, "重做", lambda: route_undo(True), QKeySequence("Ctrl+Y"))
+        self.undo_action = action(edit, "撤销", lambda: _route_undo(False), QKeySequence.StandardKey.Undo)
+        self.redo_action = action(edit, "重做", lambda: _route_undo(True), QKeySequence("Ctrl+Y"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit.addSeparator()
         self.find_action = action(edit, "查找…", self.show_find, QKeySequence.StandardKey.Find)
@@ -98,8 +94,19 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         action(help_menu, "关于", self.show_about)
 
+    @property
+    def draft_files(self):
+        """导入/导出草稿文件 (ui/draft_files.py), loaded when first used rather than at start."""
+        if self._draft_files is None:
+            from desktop_app.ui.draft_files import DraftFiles
+
+            self._draft_files = DraftFiles(self)
+        return self._draft_files
+
     def show_find(self) -> None:
         """查找 across every part of the open draft (a non-modal dialog kept open between hits)."""
+        from desktop_app.ui.find_dialog import FindDialog
+
         if self.wizard is None:
             self.statusBar().showMessage("请先打开一份草稿，再查找。", 4000)
             return
@@ -177,6 +184,8 @@ class MainWindow(QMainWindow):
         self.wizard.export_page.export_book()
 
     def _dropped_files(self, event) -> list[str]:
+        from desktop_app.ui.draft_files import is_draft_file
+
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
@@ -222,6 +231,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, APP_NAME, str(exc))
 
     def new_draft(self) -> None:
+        from desktop_app.ui.new_draft_dialog import NewDraftDialog
+
         try:
             programs = available_programs()
         except ProgramError as exc:
@@ -284,6 +295,8 @@ class MainWindow(QMainWindow):
         if stored:
             self.open_draft(SAMPLE_ID)
             return
+        from desktop_app.core.exchange import DraftFormatError, read_draft_file  # first start only
+
         try:
             sample = read_draft_file(paths.resource("samples", SAMPLE_FILE))
         except DraftFormatError as exc:
@@ -361,8 +374,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QWizard
 
         who = holder.describe() if holder else "另一个“专利转化申报助手”"
-        for key, page in self.wizard.pages_by_key.items():
-            page.setEnabled(key in ("glance", "export"))  # views: 申报总览 and 检查与导出 stay usable
+        for key, host in self.wizard.hosts.items():  # disables the page in it, built or not
+            host.setEnabled(key in ("glance", "export"))  # views: 申报总览 and 检查与导出 stay usable
         self.wizard.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
         self.save_action.setEnabled(False)
         self.history_action.setEnabled(False)
@@ -433,3 +446,9 @@ class MainWindow(QMainWindow):
             self._release()
         self.save_geometry()
         event.accept()
+
+
+def _route_undo(redo: bool) -> None:
+    from desktop_app.ui.find_dialog import route_undo  # with 查找: loaded on first use
+
+    route_undo(redo)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import completeness
-from desktop_app.core.completeness import char_count
-from desktop_app.core.rules import ERROR, HINT, WARNING, _live_count
-from desktop_app.ui.pages import DraftPage
+from desktop_app.core.completeness import char_count, live_count
+from desktop_app.core.findings import ERROR, HINT, WARNING
+from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.picture import ExportPictureButton
 from desktop_app.ui.session import DraftSession
 
@@ -42,7 +42,7 @@ def part_chars(node, part: dict) -> int:
     """字数 as the part's length hint means it: the rules' count (the text; for 建设举措 the
     measures too), and for 面临问题及对策 the problems and countermeasures with the intro
     (its hint is for the whole part, see ProblemsPage)."""
-    n = _live_count(node, part)
+    n = live_count(node, part)
     if node.kind == "problems":
         n += sum(char_count(i.get("problem", "")) + char_count(i.get("countermeasure", ""))
                  for i in part.get("items", []))
@@ -97,9 +97,6 @@ class OverviewPage(DraftPage):
         layout.addLayout(buttons)
         self.keys: list[str] = []
         self.states: dict[str, str] = {}
-
-    def state(self) -> str:
-        return completeness.COMPLETE  # a view, nothing to fill in
 
     def _length(self, key: str) -> tuple[str, bool]:
         """The part's 字数 against its hint, and whether it is short of the hint."""

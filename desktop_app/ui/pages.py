@@ -8,71 +8,21 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
-    QWizardPage,
 )
 
-from desktop_app.core import completeness
 from desktop_app.core.departments import examples as department_examples
 from desktop_app.core.departments import remember
 from desktop_app.core.draft import Draft
-from desktop_app.core.program import OutlineNode, Program
+from desktop_app.core.program import OutlineNode
 from desktop_app.ui.departments import (
     DepartmentCompleter, DepartmentsEditor, department_model, refresh_department_model,
 )
 from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
 from desktop_app.ui.projects_editor import ProjectsEditor
+from desktop_app.ui.page_base import DraftPage, chain_tab_order, guide_box  # noqa: F401 (re-exported)
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.target_chart_view import TargetChartPanel
 from desktop_app.ui.timeline_view import TimelinePanel
-
-
-def chain_tab_order(*widgets: QWidget | None) -> None:
-    """Tab goes through `widgets` in this order (the page read top to bottom)."""
-    present = [w for w in widgets if w is not None]
-    for a, b in zip(present, present[1:]):
-        QWidget.setTabOrder(a, b)
-
-
-def guide_box(text: str, title: str = "指南要求") -> QLabel:
-    """What the guide asks for on this page, shown above the editor."""
-    label = QLabel(f"<b>{title}：</b>{text}")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setFrameShape(QFrame.Shape.StyledPanel)
-    label.setStyleSheet("QLabel { background: #f3f6fb; padding: 8px; border: 1px solid #c9d6ea; }")
-    return label
-
-
-class DraftPage(QWizardPage):
-    """Base page: knows its key (saved as the last page), its session, and its gaps."""
-
-    key = ""
-
-    def __init__(self, session: DraftSession, title: str, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.setTitle(title)
-
-    @property
-    def draft(self) -> Draft:
-        return self.session.draft
-
-    @property
-    def program(self) -> Program:
-        return self.session.program
-
-    def gaps(self) -> list[completeness.Gap]:
-        return []
-
-    def has_content(self) -> bool:
-        return True
-
-    def state(self) -> str:
-        return completeness.page_state(self.gaps(), self.has_content())
-
-    def focus_field(self, field: str) -> None:
-        """Give keyboard focus to the widget holding `field` (used by the gaps list)."""
-        self.focusNextChild()
 
 
 def _date_edit(draft: Draft) -> QDateEdit:
@@ -204,15 +154,6 @@ class BasicInfoPage(DraftPage):
         years = self.draft.plan_years
         self.period.setText(f"{years[0]}—{years[-1]}年（{len(years)}年）")
 
-    def gaps(self):
-        gaps = completeness.basic_gaps(self.draft, self.program)
-        if self.program.letter is None:
-            gaps += completeness.letter_gaps(self.draft, self.program)
-        return gaps
-
-    def has_content(self):
-        return any(self.draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
-
     def focus_field(self, field: str) -> None:
         if field.startswith("choices.") and field[8:] in self.choices:
             self.choices[field[8:]].setFocus()
@@ -295,12 +236,6 @@ class PartPage(DraftPage):
     def _set_text(self, text: str) -> None:
         self.part["text"] = text
         self.session.touch()
-
-    def gaps(self):
-        return completeness.part_gaps(self.program, self.draft, self.node)
-
-    def has_content(self):
-        return completeness.part_has_content(self.draft, self.node)
 
     def focus_field(self, field: str) -> None:
         self.prose.edit.setFocus()
@@ -603,9 +538,6 @@ class LetterPage(DraftPage):
     def _set_date(self, qdate: QDate) -> None:
         self.draft.data.setdefault("letter", {})["date"] = qdate.toString("yyyy-MM-dd")
         self.session.touch()
-
-    def gaps(self):
-        return completeness.letter_gaps(self.draft, self.program)
 
     def focus_field(self, field):
         self.date.setFocus()

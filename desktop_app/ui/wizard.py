@@ -9,22 +9,112 @@ Signals:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QWizard
+from collections.abc import Callable, Iterator, Mapping
 
-from desktop_app.core import completeness, rules
-from desktop_app.ui.attachments_page import AttachmentsPage
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWizard, QWizardPage
+
+from desktop_app.core import completeness
 from desktop_app.ui.checks_panel import ChecksPanel
-from desktop_app.ui.eligibility_page import EligibilityPage
-from desktop_app.ui.export_page import ExportPage
-from desktop_app.ui.overview_page import OverviewPage
-from desktop_app.ui.pages import PAGE_FOR_KIND, BasicInfoPage, DraftPage, LetterPage
+from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.session import DraftSession
 
 MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.COMPLETE: "●"}
 #: Pages that show the draft rather than edit it: no completeness mark of their own.
 VIEW_PAGES = ("glance", "export")
 STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成"}
+
+
+class PageHost(QWizardPage):
+    """What the QWizard holds for one page: its key and title from the start, the page
+    itself (a DraftPage filling it) only once needed — shown, searched, or built in the
+    idle moments after the wizard's first paint.
+
+    Building all fourteen pages (editors, charts, timeline, preview) and importing their
+    modules was half of the program's start; 申报总览 alone is enough to show it."""
+
+    def __init__(self, key: str, title: str, build: Callable[[], DraftPage]):
+        super().__init__()
+        self.key = key
+        self.setTitle(title)
+        self._build = build
+        self.page: DraftPage | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> DraftPage:
+        if self.page is None:
+            page = self._build()
+            self._layout.addWidget(page)
+            self.setTitle(page.title())
+            self.page = page
+        return self.page
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt's name)
+        self.ensure_built().initializePage()
+
+
+class BuiltPages(Mapping):
+    """pages_by_key: key → DraftPage, building a page the first time it is asked for."""
+
+    def __init__(self, hosts: dict[str, PageHost]):
+        self._hosts = hosts
+
+    def __getitem__(self, key: str) -> DraftPage:
+        return self._hosts[key].ensure_built()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._hosts)
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+
+def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftPage]]]:
+    """(key, title, build) for every page in wizard order. Each build imports its page's
+    module when called, so none of them is loaded before its page is needed."""
+    program = session.program
+
+    def basic():
+        from desktop_app.ui.pages import BasicInfoPage
+        return BasicInfoPage(session)
+
+    def eligibility():
+        from desktop_app.ui.eligibility_page import EligibilityPage
+        return EligibilityPage(session)
+
+    def part(node):
+        def build():
+            from desktop_app.ui.pages import PAGE_FOR_KIND
+            return PAGE_FOR_KIND[node.kind](session, node)
+        return build
+
+    def letter():
+        from desktop_app.ui.pages import LetterPage
+        return LetterPage(session)
+
+    def attachments():
+        from desktop_app.ui.attachments_page import AttachmentsPage
+        return AttachmentsPage(session)
+
+    def export():
+        from desktop_app.ui.export_page import ExportPage
+        return ExportPage(session)
+
+    def overview():
+        from desktop_app.ui.overview_page import OverviewPage
+        return OverviewPage(session)
+
+    plan = [("glance", "申报总览", overview), ("basic", "基本信息", basic)]
+    if program.conditions:
+        plan.append(("eligibility", "申报条件自查", eligibility))
+    plan += [(node.id, node.heading, part(node)) for node in program.parts()]
+    if program.letter is not None:
+        plan.append(("letter", program.letter.title, letter))
+    if "attachments" in program.binding_order:  # only programs that bind 附件材料
+        plan.append(("attachments", "附件材料", attachments))
+    plan.append(("export", "检查与导出", export))
+    return plan
 
 
 class PlanWizard(QWizard):
@@ -50,25 +140,14 @@ class PlanWizard(QWizard):
                               WB.NextButton, WB.FinishButton, WB.CancelButton])
         self.customButtonClicked.connect(self._on_custom_button)
         self._jump_target: int | None = None
-        self.pages_by_key: dict[str, DraftPage] = {}
         self._ids: dict[str, int] = {}
-        # 申报总览 first: a new draft opens on the map of what is to be done.
-        self.overview = OverviewPage(session)
-        self._add(self.overview)
-        self.overview.go_to.connect(self.go_to)
-        self.overview.bind_sheet_requested.connect(self.show_bind_sheet)
-        self._add(BasicInfoPage(session))
-        if session.program.conditions:
-            self._add(EligibilityPage(session))
-        for node in session.program.parts():
-            self._add(PAGE_FOR_KIND[node.kind](session, node))
-        if session.program.letter is not None:
-            self._add(LetterPage(session))
-        if "attachments" in session.program.binding_order:  # only programs that bind 附件材料
-            self._add(AttachmentsPage(session))
-        self.export_page = ExportPage(session)
-        self._add(self.export_page)
-        self.export_page.go_to.connect(self.go_to)
+        self.hosts: dict[str, PageHost] = {}
+        for key, title, build in page_plan(session):
+            self.hosts[key] = PageHost(key, title, self._wired(key, build))
+            self._ids[key] = self.addPage(self.hosts[key])
+        self.pages_by_key = BuiltPages(self.hosts)
+        # 申报总览 first, and built now: a new draft opens on the map of what is to be done.
+        self.overview = self.pages_by_key["glance"]
 
         self.side = QListWidget()
         self.side.setAccessibleName("方案目录")
@@ -106,7 +185,12 @@ class PlanWizard(QWizard):
         self._after_first_paint.setSingleShot(True)
         self._after_first_paint.setInterval(0)
         self._after_first_paint.timeout.connect(self.refresh_marks)
-        self.refresh_side()
+        self._build_rest = QTimer(self)
+        self._build_rest.setSingleShot(True)
+        self._build_rest.setInterval(0)
+        self._build_rest.timeout.connect(self._build_next_page)
+        self._after_first_paint.timeout.connect(self._build_rest.start)
+        # The side list's marks are drawn when the first page is shown (_on_page_changed).
         self._update_custom_buttons()
 
     def _fit_side_panel(self) -> None:
@@ -121,10 +205,35 @@ class PlanWizard(QWizard):
             self._fit_side_panel()
         super().changeEvent(event)
 
-    def _add(self, page: DraftPage) -> None:
-        page_id = self.addPage(page)
-        self.pages_by_key[page.key] = page
-        self._ids[page.key] = page_id
+    def _wired(self, key: str, build: Callable[[], DraftPage]) -> Callable[[], DraftPage]:
+        """build, then the page's signals connected and, for a read-only draft, the page
+        disabled as every other one is (the views stay usable)."""
+        def build_and_wire() -> DraftPage:
+            page = build()
+            if key == "glance":
+                page.go_to.connect(self.go_to)
+                page.bind_sheet_requested.connect(self.show_bind_sheet)
+            elif key == "export":
+                page.go_to.connect(self.go_to)
+            return page
+        return build_and_wire
+
+    @property
+    def export_page(self):
+        """检查与导出 (built if it was not yet)."""
+        return self.pages_by_key["export"]
+
+    def _build_next_page(self) -> None:
+        """Build one page not yet built, nearest after the current one first, then come
+        back for the next: each turn of the event loop stays short, and every page is
+        ready before the officer reaches it."""
+        keys = list(self.hosts)
+        here = keys.index(self.current_key()) if self.current_key() in keys else 0
+        waiting = [k for k in keys[here + 1:] + keys[:here] if self.hosts[k].page is None]
+        if waiting:
+            self.hosts[waiting[0]].ensure_built()
+            if len(waiting) > 1:
+                self._build_rest.start()
 
     # navigation ------------------------------------------------------------------
     def nextId(self) -> int:
@@ -142,7 +251,7 @@ class PlanWizard(QWizard):
 
     def current_key(self) -> str:
         page = self.currentPage()
-        return page.key if isinstance(page, DraftPage) else ""
+        return page.key if isinstance(page, PageHost) else ""
 
     def go_to(self, key: str, field: str = "") -> None:
         """Show the page `key` (and focus `field` on it when given)."""
@@ -225,8 +334,9 @@ class PlanWizard(QWizard):
             "与上年草稿的同一部分并排对照" if has_parent else "本草稿不是从往年草稿新建的")
 
     def page_state(self, key: str) -> str:
-        page = self.pages_by_key[key]
-        return completeness.COMPLETE if key in VIEW_PAGES else page.state()
+        if key in VIEW_PAGES:
+            return completeness.COMPLETE
+        return completeness.state_of(self.session.program, self.session.draft, key)
 
     def show_bind_sheet(self) -> None:
         """打印装订清单: shown before export, printed on its own page."""
@@ -239,6 +349,8 @@ class PlanWizard(QWizard):
     def refresh_marks(self) -> None:
         """Page marks, the checks panel and (when shown) the export page, from one run
         of the checks on the draft as it is now."""
+        from desktop_app.core import rules
+
         findings = rules.run_checks(self.session.program, self.session.draft)
         self.checks_ready = True
         self.checks.show_findings(findings)
@@ -255,14 +367,14 @@ class PlanWizard(QWizard):
         for row in range(self.side.count()):
             item = self.side.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)
-            page = self.pages_by_key[key]
+            title = self.hosts[key].title()
             if key in VIEW_PAGES:
-                item.setText(f"  ▶ {page.title()}")
+                item.setText(f"  ▶ {title}")
                 if key == "export":
-                    states.append((key, page.title(), completeness.COMPLETE))
+                    states.append((key, title, completeness.COMPLETE))
                 continue
-            state = page.state()
-            states.append((key, page.title(), state))
-            item.setText(f"{MARKS[state]} {page.title()}")
+            state = self.page_state(key)
+            states.append((key, title, state))
+            item.setText(f"{MARKS[state]} {title}")
             item.setToolTip(STATE_TEXT[state])
         self.overview.show_status(states, findings)
