@@ -135,3 +135,92 @@ def test_broken_program_yaml_named_in_the_message(tmp_path):
     (folder / "program.yaml").write_text("id: x\nname: [未闭合\n", encoding="utf-8")
     with pytest.raises(ProgramError, match="program.yaml 格式有误"):
         load_program(folder)
+
+
+FIRST_PAINT = """
+    import json, os, sys
+    from desktop_app.ui import wizard
+    original = wizard.PlanWizard.paintEvent
+
+    def paintEvent(self, event):
+        original(self, event)
+        from PySide6 import QtCore
+        built = [k for k, host in self.hosts.items() if host.page is not None]
+        print(json.dumps({"qt_namespace": "Qt" in vars(QtCore), "built": built,
+                          "pages": len(self.hosts), "current": self.current_key()}))
+        sys.stdout.flush()
+        os._exit(0)
+
+    wizard.PlanWizard.paintEvent = paintEvent
+    from desktop_app import paths
+    from desktop_app.ui.app import run
+    run(db_path=paths.default_db_path(), open_sample=True)
+"""
+
+
+def test_first_paint_shows_only_the_overview_and_leaves_qt_namespace_unbuilt(tmp_path):
+    _run(OPEN_SAMPLE, tmp_path)  # the library exists, as on every start but the first
+    painted = _run(FIRST_PAINT, tmp_path)
+    # the other pages (editors, charts, preview) are built after this paint, not before it
+    assert painted["current"] == "glance" and painted["built"] == ["glance"], painted
+    assert painted["pages"] >= 12
+    # PySide6 builds every enum of `Qt` on its first use, 12 ms: see ui/item_roles.py
+    assert painted["qt_namespace"] is False
+
+
+def test_item_roles_are_qts_numbers():
+    from desktop_app.ui import item_roles
+
+    assert item_roles.USER == Qt.ItemDataRole.UserRole.value
+    assert item_roles.FOREGROUND == Qt.ItemDataRole.ForegroundRole.value
+    assert item_roles.BACKGROUND == Qt.ItemDataRole.BackgroundRole.value
+
+
+def test_pages_are_built_when_needed_and_all_soon_after_the_first_paint(qtbot, tmp_path):
+    from desktop_app.ui.app import create_window
+
+    win = create_window(tmp_path / "drafts.sqlite3")
+    qtbot.addWidget(win)
+    win.open_sample()
+    wizard = win.wizard
+    unbuilt = {k for k, host in wizard.hosts.items() if host.page is None}
+    assert "glance" not in unbuilt and {"basic", "targets", "export"} <= unbuilt
+    # every page is marked from the draft although it does not exist yet
+    marks = {wizard.side.item(r).text()[0] for r in range(wizard.side.count())}
+    assert marks & {"●", "◐", "○"}
+    # going to a page builds it, inside its host, with its own title
+    wizard.go_to("targets")
+    assert wizard.currentPage() is wizard.hosts["targets"]
+    targets = wizard.hosts["targets"].page
+    assert targets is not None and targets.parent() is wizard.hosts["targets"]
+    assert wizard.currentPage().title() == targets.title()
+    assert not targets.isHidden()  # shown with its host (the window itself is not shown yet)
+    # asking for a page (search, tests, Ctrl+E) builds it too
+    assert wizard.pages_by_key["letter"] is wizard.hosts["letter"].page is not None
+    # after the first paint the rest are built, one per turn of the event loop
+    win.show()
+    qtbot.waitUntil(lambda: all(host.page is not None for host in wizard.hosts.values()), timeout=5000)
+    assert wizard.export_page is wizard.hosts["export"].page
+    win.close_draft()
+    win.store.close()
+
+
+def test_read_only_draft_disables_pages_built_later(qtbot, tmp_path):
+    from desktop_app.core.claims import claim_key, claim_value
+    from desktop_app.ui.app import create_window
+    from desktop_app.ui.main_window import SAMPLE_ID
+
+    win = create_window(tmp_path / "drafts.sqlite3")
+    qtbot.addWidget(win)
+    win.open_sample()
+    win.close_draft()
+    # another copy of the program, on another computer, holds the draft
+    win.store.set_meta(claim_key(SAMPLE_ID), claim_value("someone-else-token").replace(
+        '"host": "', '"host": "另一台电脑-', 1))
+    assert win.open_draft(SAMPLE_ID)
+    wizard = win.wizard
+    assert wizard.session.read_only and wizard.hosts["basic"].page is None
+    assert not wizard.pages_by_key["basic"].isEnabled()
+    assert wizard.pages_by_key["glance"].isEnabled() and wizard.pages_by_key["export"].isEnabled()
+    win.close_draft()
+    win.store.close()

@@ -5,9 +5,11 @@ Signals:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop_app.ui import item_roles
 
 ICONS = {"error": ("✖", "#b3261e"), "warning": ("⚠", "#8a5a00"), "hint": ("ℹ", "#355e9b")}
 
@@ -36,9 +38,9 @@ class ChecksPanel(QWidget):
         for f in findings:
             icon, color = ICONS.get(f.severity, ("•", "#333333"))
             item = QListWidgetItem(f"{icon} {f.message}")
-            item.setForeground(QBrush(QColor(color)))
+            item.setData(item_roles.FOREGROUND, QColor(color))
             item.setToolTip(f.message)
-            item.setData(Qt.ItemDataRole.UserRole, (f.page, f.field))
+            item.setData(item_roles.USER, (f.page, f.field))
             self.list.addItem(item)
         errors = sum(f.severity == "error" for f in findings)
         warnings = sum(f.severity == "warning" for f in findings)
@@ -48,5 +50,5 @@ class ChecksPanel(QWidget):
         )
 
     def _on_item(self, item: QListWidgetItem) -> None:
-        page, field = item.data(Qt.ItemDataRole.UserRole)
+        page, field = item.data(item_roles.USER)
         self.go_to.emit(page, field)

@@ -60,8 +60,12 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         def action(menu, text, slot, shortcut=None):
             act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
+            # setShortcuts, not setShortcut: a standard key gets all of the platform's
+            # bindings, and setShortcut's overloads would build the Qt namespace (item_roles).
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                act.setShortcuts(shortcut)
+            elif shortcut is not None:
+                act.setShortcuts([shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)])
             act.triggered.connect(slot)
             menu.addAction(act)
             return act

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count, live_count
 from desktop_app.core.findings import ERROR, HINT, WARNING
+from desktop_app.ui import item_roles
 from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.picture import ExportPictureButton
 from desktop_app.ui.session import DraftSession
@@ -122,9 +123,7 @@ class OverviewPage(DraftPage):
             self.table.setRowCount(len(keys))
             for row, key in enumerate(keys):
                 for col in range(len(COLUMNS)):
-                    item = QTableWidgetItem()
-                    item.setData(Qt.ItemDataRole.UserRole, key)
-                    self.table.setItem(row, col, item)
+                    self.table.setItem(row, col, QTableWidgetItem())
             self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
         by_page: dict[str, list] = {}
         for f in findings:
@@ -159,11 +158,12 @@ class OverviewPage(DraftPage):
         item = self.table.item(row, col)
         if item.text() != text:
             item.setText(text)
-        if item.data(Qt.ItemDataRole.UserRole + 1) != (fg, bg):
-            item.setData(Qt.ItemDataRole.UserRole + 1, (fg, bg))
-            # None clears the role: an empty QBrush would paint the text invisibly.
-            item.setData(Qt.ItemDataRole.ForegroundRole, QBrush(QColor(fg)) if fg else None)
-            item.setData(Qt.ItemDataRole.BackgroundRole, QBrush(QColor(bg)) if bg else None)
+        if item.data(item_roles.USER) != (fg, bg):
+            item.setData(item_roles.USER, (fg, bg))
+            # None clears the role: an empty QBrush would paint the text invisibly. A QColor,
+            # not a QBrush: QBrush's constructor would build the whole Qt namespace (item_roles).
+            item.setData(item_roles.FOREGROUND, QColor(fg) if fg else None)
+            item.setData(item_roles.BACKGROUND, QColor(bg) if bg else None)
         if item.toolTip() != tip:
             item.setToolTip(tip)
 

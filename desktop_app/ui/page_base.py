@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QFrame, QLabel, QWidget, QWizardPage
 
 from desktop_app.core import completeness
@@ -29,7 +29,7 @@ def guide_box(text: str, title: str = "指南要求") -> QLabel:
     """What the guide asks for on this page, shown above the editor."""
     label = QLabel(f"<b>{title}：</b>{text}")
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setFrameShape(QFrame.Shape.StyledPanel)
     label.setStyleSheet("QLabel { background: #f3f6fb; padding: 8px; border: 1px solid #c9d6ea; }")
     return label

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
@@ -21,7 +22,7 @@ def render_image(widget: QWidget, scale: float = EXPORT_SCALE, caption: str = ""
     image = QImage(int(size.width() * scale), int((size.height() + top) * scale),
                    QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(scale)  # text and lines drawn sharp at `scale`, not scaled up
-    image.fill(Qt.GlobalColor.white)
+    image.fill(QtCore.Qt.GlobalColor.white)
     painter = QPainter(image)
     try:
         if caption:
@@ -31,7 +32,7 @@ def render_image(widget: QWidget, scale: float = EXPORT_SCALE, caption: str = ""
             painter.setFont(font)
             painter.setPen(QColor("#1f2733"))
             painter.drawText(QRectF(fm.height() * 0.4, 0, size.width() - fm.height() * 0.8, top),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, caption)
+                             QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft, caption)
         widget.render(painter, QPoint(0, top))
     finally:
         painter.end()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWizard, QWizardPage
 
 from desktop_app.core import completeness
+from desktop_app.ui import item_roles
 from desktop_app.ui.checks_panel import ChecksPanel
 from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.session import DraftSession
@@ -153,16 +154,17 @@ class PlanWizard(QWizard):
         self.side.setAccessibleName("方案目录")
         for key in self._ids:
             item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(item_roles.USER, key)
             self.side.addItem(item)
-        self.side.itemClicked.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
-        self.side.itemActivated.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
+        self.side.itemClicked.connect(lambda item: self.go_to(item.data(item_roles.USER)))
+        self.side.itemActivated.connect(lambda item: self.go_to(item.data(item_roles.USER)))
         self.checks = ChecksPanel()
         self.checks.go_to.connect(self.go_to)
         # Kept as an attribute: QWizard only adopts the side widget when it is
         # first shown, and a Python local would be collected (and the C++ widget
         # deleted) before that — a segfault on show.
-        self.side_panel = QSplitter(Qt.Orientation.Vertical)
+        self.side_panel = QSplitter()
+        self.side_panel.setProperty("orientation", "Vertical")  # by name: no Qt namespace (item_roles)
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
         self.side_panel.setSizes([330, 300])
@@ -280,7 +282,7 @@ class PlanWizard(QWizard):
         self.session.flush()
         self.session.remember_page(key)
         for row in range(self.side.count()):
-            if self.side.item(row).data(Qt.ItemDataRole.UserRole) == key:
+            if self.side.item(row).data(item_roles.USER) == key:
                 self.side.blockSignals(True)
                 self.side.setCurrentRow(row)
                 self.side.blockSignals(False)
@@ -366,7 +368,7 @@ class PlanWizard(QWizard):
         states = []
         for row in range(self.side.count()):
             item = self.side.item(row)
-            key = item.data(Qt.ItemDataRole.UserRole)
+            key = item.data(item_roles.USER)
             title = self.hosts[key].title()
             if key in VIEW_PAGES:
                 item.setText(f"  ▶ {title}")
