@@ -115,17 +115,17 @@ def test_overview_is_first_and_its_states_follow_edits(qtbot, window):
     assert overview.keys[0] == "basic" and "glance" not in overview.keys
     assert overview.states["approach"] == completeness.COMPLETE
     row = overview.row_of("approach")
-    assert overview.table.item(row, 1).text() == "● 已完成"
-    assert "（" in overview.table.item(row, 2).text()  # 字数 against the hint
+    assert overview.cell_text(row, 1) == "● 已完成"
+    assert "（" in overview.cell_text(row, 2)  # 字数 against the hint
 
     wiz.go_to("approach")
     wiz.pages_by_key["approach"].prose.edit.clear()
     qtbot.waitUntil(lambda: overview.states["approach"] == HAS_ERRORS, timeout=2000)  # a required part emptied
-    assert overview.table.item(row, 1).text() == "✖ 有错误"
-    assert "个错误" in overview.table.item(row, 3).text()
+    assert overview.cell_text(row, 1) == "✖ 有错误"
+    assert "个错误" in overview.cell_text(row, 3)
     type_text(wiz.pages_by_key["approach"].prose.edit, "以园区为主阵地推进专利转化。")
     qtbot.waitUntil(lambda: overview.states["approach"] == completeness.PARTIAL, timeout=2000)  # short of 字数
-    assert overview.table.item(row, 1).text() == "◐ 待完善"
+    assert overview.cell_text(row, 1) == "◐ 待完善"
     assert window.session.draft.text("approach") == "以园区为主阵地推进专利转化。"
 
     # a target below the guide makes 建设目标 "has errors"
@@ -137,7 +137,7 @@ def test_overview_is_first_and_its_states_follow_edits(qtbot, window):
     # clicking a row goes there
     wiz.go_to("glance")
     r = overview.row_of("schedule")
-    rect = overview.table.visualItemRect(overview.table.item(r, 0))
+    rect = overview.table.visualItemRect(overview.table.topLevelItem(r))
     qtbot.mouseClick(overview.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert wiz.current_key() == "schedule"
 

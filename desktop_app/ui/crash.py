@@ -15,7 +15,6 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QMessageBox
 
 from desktop_app import APP_NAME, __version__, paths
 
@@ -126,6 +125,8 @@ class CrashGuard(QObject):
         try:
             draft_line = ("您的草稿已保存，没有丢失。" if saved else
                           "草稿未能保存：请不要关闭窗口，先用“文件 › 导出草稿文件…”另存一份。")
+            from PySide6.QtWidgets import QMessageBox  # loaded when an error is shown, not at start
+
             QMessageBox.critical(
                 self.window, f"{APP_NAME} — 出现意外错误",
                 f"程序出现了一个意外错误，刚才的操作可能没有完成。\n\n{draft_line}\n\n"

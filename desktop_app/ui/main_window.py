@@ -17,7 +17,6 @@ from desktop_app import APP_NAME, __version__, paths
 from desktop_app.core.draft import new_draft
 from desktop_app.core.program import ProgramError, available_programs, get_program
 from desktop_app.core.store import DraftStore, StoreError
-from desktop_app.ui.draft_list import DraftListPage
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.wizard import PlanWizard
 
@@ -44,18 +43,34 @@ class MainWindow(QMainWindow):
         self._draft_files = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.list_page = DraftListPage()
-        self.stack.addWidget(self.list_page)
+        self._list_page = None
         self.save_label = QLabel("")
         self.statusBar().addPermanentWidget(self.save_label)
-        self.list_page.new_requested.connect(self.new_draft)
-        self.list_page.carry_over_requested.connect(self.new_from_previous)
-        self.list_page.open_requested.connect(self.open_draft)
-        self.list_page.sample_requested.connect(self.open_sample)
-        self.list_page.delete_requested.connect(self.delete_draft)
         self._make_menus()
-        self.refresh_list()
         self.restore_geometry()
+
+    @property
+    def list_page(self):
+        """我的申报草稿, built (and filled) when first shown or asked for: a start that
+        reopens the last draft never shows it."""
+        if self._list_page is None:
+            from desktop_app.ui.draft_list import DraftListPage
+
+            page = DraftListPage()
+            page.new_requested.connect(self.new_draft)
+            page.carry_over_requested.connect(self.new_from_previous)
+            page.open_requested.connect(self.open_draft)
+            page.sample_requested.connect(self.open_sample)
+            page.delete_requested.connect(self.delete_draft)
+            self.stack.insertWidget(0, page)
+            self._list_page = page
+            self.refresh_list()
+        return self._list_page
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.stack.currentWidget() is None:  # shown with no draft open: the list
+            self.stack.setCurrentWidget(self.list_page)
+        super().showEvent(event)
 
     def _make_menus(self) -> None:
         def action(menu, text, slot, shortcut=None):

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
 from desktop_app.core import completeness
@@ -66,23 +65,27 @@ class OverviewPage(DraftPage):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(COLUMNS))
+        # A list with columns (QTreeWidget without branches) rather than a QTableWidget:
+        # the same rows and colours, and the first QTableView a process makes costs 5 ms,
+        # which this page, shown at every start, would pay before the first paint.
+        self.table = QTreeWidget()
+        self.table.setColumnCount(len(COLUMNS))
         self.table.setAccessibleName("申报总览")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setHeaderLabels(COLUMNS)
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
-        # One line per part, as tall as the font needs (also at 200 %).
-        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
+        header = self.table.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.cellClicked.connect(self._on_cell)
-        self.table.cellActivated.connect(self._on_cell)
+        self.table.itemClicked.connect(self._on_item)
+        self.table.itemActivated.connect(self._on_item)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         hint = QLabel("单击任一行转到该部分。")
@@ -120,10 +123,13 @@ class OverviewPage(DraftPage):
         keys = [key for key, _title, _state in pages]
         if keys != self.keys:
             self.keys = keys
-            self.table.setRowCount(len(keys))
-            for row, key in enumerate(keys):
-                for col in range(len(COLUMNS)):
-                    self.table.setItem(row, col, QTableWidgetItem())
+            self.table.clear()
+            # One line per part, as tall as the font needs (also at 200 %).
+            height = int(self.fontMetrics().height() * 1.6)
+            for _key in keys:
+                item = QTreeWidgetItem([""] * len(COLUMNS))
+                item.setSizeHint(0, QSize(0, height))
+                self.table.addTopLevelItem(item)
             self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
         by_page: dict[str, list] = {}
         for f in findings:
@@ -155,21 +161,25 @@ class OverviewPage(DraftPage):
 
     def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
         """Change one cell only where it differs: each change costs a relayout of the table."""
-        item = self.table.item(row, col)
-        if item.text() != text:
-            item.setText(text)
-        if item.data(item_roles.USER) != (fg, bg):
-            item.setData(item_roles.USER, (fg, bg))
+        item = self.table.topLevelItem(row)
+        if item.text(col) != text:
+            item.setText(col, text)
+        if item.data(col, item_roles.USER) != (fg, bg):
+            item.setData(col, item_roles.USER, (fg, bg))
             # None clears the role: an empty QBrush would paint the text invisibly. A QColor,
             # not a QBrush: QBrush's constructor would build the whole Qt namespace (item_roles).
-            item.setData(item_roles.FOREGROUND, QColor(fg) if fg else None)
-            item.setData(item_roles.BACKGROUND, QColor(bg) if bg else None)
-        if item.toolTip() != tip:
-            item.setToolTip(tip)
+            item.setData(col, item_roles.FOREGROUND, QColor(fg) if fg else None)
+            item.setData(col, item_roles.BACKGROUND, QColor(bg) if bg else None)
+        if item.toolTip(col) != tip:
+            item.setToolTip(col, tip)
+
+    def cell_text(self, row: int, col: int) -> str:
+        return self.table.topLevelItem(row).text(col)
 
     def row_of(self, key: str) -> int:
         return self.keys.index(key)
 
-    def _on_cell(self, row: int, _col: int) -> None:
+    def _on_item(self, item: QTreeWidgetItem, _col: int) -> None:
+        row = self.table.indexOfTopLevelItem(item)
         if 0 <= row < len(self.keys):
             self.go_to.emit(self.keys[row], "")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6 import QtCore
-from PySide6.QtCore import QPoint, QRectF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QPushButton
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
 
 #: Device pixels per layout pixel in an exported picture: sharp on a projector and in print.
 EXPORT_SCALE = 2
@@ -16,13 +19,18 @@ EXPORT_SCALE = 2
 def render_image(widget: QWidget, scale: float = EXPORT_SCALE, caption: str = "") -> QImage:
     """The whole widget (not just what a scroll area shows) on white, at `scale`, under
     an optional caption line (what the picture shows, for a briefing slide)."""
+    # Imported here: 申报总览 carries this button from the first paint, a picture is
+    # made only when asked for (each PySide6 class costs its first use a little).
+    from PySide6.QtCore import QPoint, QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
     size = widget.size()
     fm = QFontMetricsF(widget.font())
     top = int(fm.height() * 2.2) if caption else 0
     image = QImage(int(size.width() * scale), int((size.height() + top) * scale),
                    QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(scale)  # text and lines drawn sharp at `scale`, not scaled up
-    image.fill(QtCore.Qt.GlobalColor.white)
+    image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     try:
         if caption:
@@ -32,7 +40,7 @@ def render_image(widget: QWidget, scale: float = EXPORT_SCALE, caption: str = ""
             painter.setFont(font)
             painter.setPen(QColor("#1f2733"))
             painter.drawText(QRectF(fm.height() * 0.4, 0, size.width() - fm.height() * 0.8, top),
-                             QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft, caption)
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, caption)
         widget.render(painter, QPoint(0, top))
     finally:
         painter.end()
@@ -58,6 +66,8 @@ class ExportPictureButton(QPushButton):
         self.clicked.connect(self.export)
 
     def choose_path(self) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(Path.home() / f"{self.default_name}.png")
         path, _ = QFileDialog.getSaveFileName(self, "导出图片", start, "PNG 图片 (*.png)")
         return path
@@ -67,6 +77,8 @@ class ExportPictureButton(QPushButton):
         if not path:
             return ""
         if not save_png(self.target, path, caption=self.caption()):
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "导出图片", f"无法写入 {path}：请检查文件夹是否可写，或另选位置。")
             return ""
         return path if path.lower().endswith(".png") else path + ".png"
