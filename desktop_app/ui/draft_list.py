@@ -44,6 +44,8 @@ class DraftListPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(1, 260)
+        for col in (2, 3):  # 年度 and 最后修改 (a date and time) are never cut short
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self._open_selected())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()

@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         self.stack.setCurrentWidget(self.list_page)
         self.setWindowTitle(APP_NAME)
+        self.save_label.setText("")  # 已保存 belongs to an open draft
 
     def _store_failed(self, exc: StoreError) -> None:
         QMessageBox.warning(self, APP_NAME, str(exc))
