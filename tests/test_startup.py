@@ -183,6 +183,7 @@ def test_pages_are_built_when_needed_and_all_soon_after_the_first_paint(qtbot, t
     qtbot.addWidget(win)
     win.open_sample()
     wizard = win.wizard
+    planned_titles = {k: host.title() for k, host in wizard.hosts.items()}  # wizard.page_plan's
     unbuilt = {k for k, host in wizard.hosts.items() if host.page is None}
     assert "glance" not in unbuilt and {"basic", "targets", "export"} <= unbuilt
     # every page is marked from the draft although it does not exist yet
@@ -201,6 +202,8 @@ def test_pages_are_built_when_needed_and_all_soon_after_the_first_paint(qtbot, t
     win.show()
     qtbot.waitUntil(lambda: all(host.page is not None for host in wizard.hosts.values()), timeout=5000)
     assert wizard.export_page is wizard.hosts["export"].page
+    # the side list showed each page under the title the page itself carries
+    assert {k: host.page.title() for k, host in wizard.hosts.items()} == planned_titles
     win.close_draft()
     win.store.close()
 

@@ -148,7 +148,7 @@ def page_gaps(program: Program, draft: Draft, key: str) -> list[Gap]:
         node = program.node(key)
     except KeyError:
         return []  # views and 附件材料: nothing they must hold
-    return part_gaps(program, draft, node) if node.kind != "group" else []
+    return part_gaps(program, draft, node)
 
 
 def state_of(program: Program, draft: Draft, key: str) -> str:
@@ -156,17 +156,16 @@ def state_of(program: Program, draft: Draft, key: str) -> str:
     申报总览 show it for pages that have not been built yet."""
     if key == "eligibility":
         return eligibility_state(program, draft)
-    gaps = page_gaps(program, draft, key)
     if key == "basic":
         has_content = any(draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
-    elif key == "letter":
-        has_content = True
-    else:
-        try:
-            has_content = part_has_content(draft, program.node(key))
-        except KeyError:
-            has_content = True
-    return page_state(gaps, has_content)
+        return page_state(page_gaps(program, draft, key), has_content)
+    if key == "letter":
+        return page_state(page_gaps(program, draft, key), True)
+    try:
+        node = program.node(key)
+    except KeyError:
+        return COMPLETE  # views and 附件材料: nothing they must hold
+    return page_state(part_gaps(program, draft, node), part_has_content(draft, node))
 
 
 def page_state(gaps: list[Gap], has_content: bool) -> str:

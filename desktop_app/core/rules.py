@@ -48,9 +48,9 @@ from typing import Any, Callable, Iterable, Iterator
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
-from desktop_app.core.findings import ERROR, HINT, SEVERITIES, WARNING, Finding  # noqa: F401 (re-exported)
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
+from desktop_app.core.findings import ERROR, HINT, SEVERITIES, WARNING, Finding  # noqa: F401 (re-exported)
 from desktop_app.core.program import Indicator, Program
 from desktop_app.core.textrender import TemplateTextError, render
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-
 #: Characters of context shown on each side of a hit.
 CONTEXT = 14
 #: More hits than this are not listed (the officer narrows the search instead).

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
             page.delete_requested.connect(self.delete_draft)
             self.stack.insertWidget(0, page)
             self._list_page = page
-            self.refresh_list()
+            self.refresh_list()  # once: refresh_list does nothing before this
         return self._list_page
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
 
     # draft list ------------------------------------------------------------------------
     def refresh_list(self) -> None:
+        if self._list_page is None:
+            return  # not built yet: the list_page property fills it when it is
         # Only the programs the listed drafts use are read (each once per process):
         # reading every program folder here cost each start about 8 ms.
         drafts = self.store.list()

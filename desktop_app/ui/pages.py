@@ -18,8 +18,8 @@ from desktop_app.ui.departments import (
     DepartmentCompleter, DepartmentsEditor, department_model, refresh_department_model,
 )
 from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
-from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.page_base import DraftPage, chain_tab_order, guide_box  # noqa: F401 (re-exported)
+from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.target_chart_view import TargetChartPanel
 from desktop_app.ui.timeline_view import TimelinePanel

@@ -208,8 +208,8 @@ class PlanWizard(QWizard):
         super().changeEvent(event)
 
     def _wired(self, key: str, build: Callable[[], DraftPage]) -> Callable[[], DraftPage]:
-        """build, then the page's signals connected and, for a read-only draft, the page
-        disabled as every other one is (the views stay usable)."""
+        """build, then the page's signals connected to the wizard (a read-only draft's
+        pages are disabled through their hosts, built or not: MainWindow._show_read_only)."""
         def build_and_wire() -> DraftPage:
             page = build()
             if key == "glance":
