@@ -3,14 +3,15 @@ and the 导出图片… button every picture carries."""
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QPushButton
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPointF
     from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QWidget
 
 #: Device pixels per layout pixel in an exported picture: sharp on a projector and in print.
 EXPORT_SCALE = 2
@@ -82,3 +83,35 @@ class ExportPictureButton(QPushButton):
             QMessageBox.warning(self, "导出图片", f"无法写入 {path}：请检查文件夹是否可写，或另选位置。")
             return ""
         return path if path.lower().endswith(".png") else path + ".png"
+
+
+class RowPicture(QWidget):
+    """A picture whose marks stand for table rows (图表, 时间轴): hovering a mark shows its
+    tooltip and a pointing hand, a left click on it emits row_clicked(row).
+
+    Subclasses say what is where through mark_at(pos) -> (row, tooltip) or None."""
+
+    row_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+
+    def mark_at(self, pos: QPointF) -> tuple[int, str] | None:
+        raise NotImplementedError
+
+    def mouseMoveEvent(self, e) -> None:  # noqa: N802 (Qt's name)
+        # The hovered mark's text becomes the widget's tooltip; Qt shows it after the usual pause.
+        mark = self.mark_at(e.position())
+        self.setToolTip(mark[1] if mark else "")
+        shape = QtCore.Qt.CursorShape
+        self.setCursor(shape.PointingHandCursor if mark else shape.ArrowCursor)
+        super().mouseMoveEvent(e)
+
+    def mousePressEvent(self, e) -> None:  # noqa: N802 (Qt's name)
+        mark = self.mark_at(e.position()) if e.button() == QtCore.Qt.MouseButton.LeftButton else None
+        if mark is not None:
+            self.row_clicked.emit(mark[0])
+            return
+        super().mousePressEvent(e)
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -21,7 +21,7 @@ from desktop_app.core.draft import Draft
 from desktop_app.core.figures import format_number
 from desktop_app.core.program import Program
 from desktop_app.core.target_chart import IndicatorChart, build_charts
-from desktop_app.ui.picture import ExportPictureButton
+from desktop_app.ui.picture import ExportPictureButton, RowPicture
 
 BASELINE = QColor("#9aa5b4")
 TARGET = QColor("#3f6fb5")
@@ -36,15 +36,12 @@ def _num(v: float) -> str:
     return format_number(int(v) if float(v).is_integer() else round(v, 2))
 
 
-class TargetChartView(QWidget):
-    row_clicked = Signal(int)
-
+class TargetChartView(RowPicture):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.charts: list[IndicatorChart] = []
         self._cells: list[tuple[IndicatorChart, QRectF]] = []
         self.setAccessibleName("绩效目标图表")
-        self.setMouseTracking(True)
 
     def _metrics(self):
         fm = QFontMetricsF(self.font())
@@ -195,19 +192,10 @@ class TargetChartView(QWidget):
         year = int(c.labels[i].rstrip("年"))
         return year in c.short_years
 
-    # interaction -------------------------------------------------------------------
-    def mouseMoveEvent(self, e) -> None:
-        chart = self.chart_at(e.position())
-        self.setToolTip(("\n".join(chart.findings) or "单击在表格中打开此指标") if chart else "")
-        self.setCursor(Qt.CursorShape.PointingHandCursor if chart else Qt.CursorShape.ArrowCursor)
-        super().mouseMoveEvent(e)
-
-    def mousePressEvent(self, e) -> None:
-        chart = self.chart_at(e.position()) if e.button() == Qt.MouseButton.LeftButton else None
-        if chart is not None:
-            self.row_clicked.emit(chart.row)
-            return
-        super().mousePressEvent(e)
+    # interaction (RowPicture) -------------------------------------------------------
+    def mark_at(self, pos: QPointF) -> tuple[int, str] | None:
+        chart = self.chart_at(pos)
+        return (chart.row, "\n".join(chart.findings) or "单击在表格中打开此指标") if chart else None
 
 
 class TargetChartPanel(QWidget):

@@ -9,7 +9,7 @@ Signals:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import Program
 from desktop_app.core.timeline import BY_LEAD, BY_TASK, Bar, Timeline, build_timeline
-from desktop_app.ui.picture import ExportPictureButton
+from desktop_app.ui.picture import ExportPictureButton, RowPicture
 
 BAR = QColor("#3f6fb5")
 BAR_TEXT = QColor("#ffffff")
@@ -28,15 +28,12 @@ LANE_BG = (QColor("#f6f8fb"), QColor("#ffffff"))
 TEXT = QColor("#1f2733")
 
 
-class TimelineView(QWidget):
-    row_clicked = Signal(int)
-
+class TimelineView(RowPicture):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.timeline = Timeline([], [], [])
         self._hits: list[tuple[Bar, QRectF]] = []
         self._left_labels: set[int] = set()  # milestones whose label sits left of the marker
-        self.setMouseTracking(True)
         self.setAccessibleName("进度安排时间轴")
         self.setAutoFillBackground(True)
         pal = self.palette()
@@ -233,20 +230,10 @@ class TimelineView(QWidget):
             p.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | align,
                        fm.elidedText(bar.label, Qt.TextElideMode.ElideRight, text_rect.width()))
 
-    # interaction -------------------------------------------------------------------
-    def mouseMoveEvent(self, e) -> None:
-        # The hovered bar's row becomes the widget's tooltip; Qt shows it after the usual pause.
-        bar = self.bar_at(e.position())
-        self.setToolTip(bar.tooltip if bar else "")
-        self.setCursor(Qt.CursorShape.PointingHandCursor if bar else Qt.CursorShape.ArrowCursor)
-        super().mouseMoveEvent(e)
-
-    def mousePressEvent(self, e) -> None:
-        bar = self.bar_at(e.position()) if e.button() == Qt.MouseButton.LeftButton else None
-        if bar is not None:
-            self.row_clicked.emit(bar.row)
-            return
-        super().mousePressEvent(e)
+    # interaction (RowPicture) -------------------------------------------------------
+    def mark_at(self, pos: QPointF) -> tuple[int, str] | None:
+        bar = self.bar_at(pos)
+        return (bar.row, bar.tooltip) if bar else None
 
 
 class TimelinePanel(QWidget):
