@@ -100,4 +100,6 @@ def carry_over(old: Draft, new_year: int) -> Draft:
             if ind.get("baseline") is not None or any(t is not None for t in ind.get("targets", [])):
                 review.append(f"parts.{part_id}.indicators.{n}")
     data["review"] = review
+    # Last year's 分工 packages belong to last year's draft: they are not out for this one.
+    data.pop("assignments", None)
     return new
