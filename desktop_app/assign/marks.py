@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 DELETED = "background:#fde2e0;color:#b3261e;text-decoration:line-through"
 INSERTED = "background:#d8f3dc;color:#1e6b2e;text-decoration:underline"
+#: Below this share of characters in common, changed paragraphs are marked whole.
+REWRITE_RATIO = 0.4
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,12 @@ def mark_changes(old: str, new: str) -> Marked:
             continue
         x, y = "\n".join(a[i1:i2]), "\n".join(b[j1:j2])
         lo, ro = [], []
-        for cop, c1, c2, d1, d2 in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+        chars = difflib.SequenceMatcher(None, x, y, autojunk=False)
+        # a rewrite shares only stray characters with the old text: marked whole, it reads
+        # as what it is rather than as confetti of kept characters
+        ops = chars.get_opcodes() if x and y and chars.ratio() >= REWRITE_RATIO else \
+            [("replace", 0, len(x), 0, len(y))]
+        for cop, c1, c2, d1, d2 in ops:
             if cop == "equal":
                 lo.append(_esc(x[c1:c2]))
                 ro.append(_esc(y[d1:d2]))

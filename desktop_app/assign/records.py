@@ -14,7 +14,6 @@ overwritten silently.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +61,8 @@ class Unit:
 
 def text_hash(text: str) -> str:
     """A short fingerprint of a field's text (64 bits are plenty to notice an edit)."""
+    import hashlib  # here: its import is a few ms that the window's start need not pay
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
