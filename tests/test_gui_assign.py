@@ -174,3 +174,19 @@ def test_a_package_from_another_draft_is_refused(qtbot, window, tmp_path, monkey
     assert window.assignments.receive() is False
     assert "不是本草稿发出的" in shown[0]
     assert window.session.draft.text("approach") == before
+
+
+def test_withdrawn_package_is_no_longer_out_and_read_only_drafts_cannot_send(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window.open_sample()
+    _send(qtbot, window, tmp_path, monkeypatch, ["approach"], department="市科技局")
+    assert window.wizard.overview.out_label.isVisible()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    assert window.assignments.withdraw()
+    draft = window.store.load(window.session.draft.id)
+    assert draft.data["assignments"][0]["status"] == R.WITHDRAWN
+    assert window.store.revisions(draft.id)[0].reason == "撤回分工：市科技局"
+    assert not window.wizard.overview.out_label.isVisible()
+    window._show_read_only(None)
+    assert not window.assign_action.isEnabled() and not window.receive_action.isEnabled()

@@ -414,3 +414,33 @@ class AssignmentFlow:
             f"已收回{record.get('department', '')}的分工材料，放回 {len(dialog.take)} 处；"
             "放回前的内容保存在“历史版本”中。", 10000)
         return True
+
+    def withdraw(self) -> bool:
+        """分工：撤回… — a package that will not come back is no longer shown as out
+        (its record stays, marked 已撤回; a file that does come back can still be taken)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from desktop_app.core.store import StoreError
+
+        session = self._session("撤回分工")
+        if session is None:
+            return False
+        out = R.out_records(session.draft)
+        if not out:
+            QMessageBox.information(self.window, "撤回分工", "目前没有在外的分工。")
+            return False
+        lines = [R.out_line(r) for r in out]
+        line, ok = QInputDialog.getItem(self.window, "撤回分工", "不再等待交回的分工：", lines, 0, False)
+        if not ok or line not in lines:
+            return False
+        record = out[lines.index(line)]
+        record["status"] = R.WITHDRAWN
+        try:
+            self.window.store.save(session.draft, reason=f"撤回分工：{record.get('department', '')}")
+        except StoreError as exc:
+            session.dirty = True
+            QMessageBox.warning(self.window, "撤回分工", str(exc))
+            return False
+        if self.window.wizard is not None:
+            self.window.wizard.refresh_side()
+        return True

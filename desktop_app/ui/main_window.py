@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         draft.addSeparator()
         self.assign_action = action(draft, "分工：发给部门…", lambda: self.assignments.send())
         self.receive_action = action(draft, "分工：收回…", lambda: self.assignments.receive())
+        self.withdraw_action = action(draft, "分工：撤回…", lambda: self.assignments.withdraw())
         draft.addSeparator()
         action(draft, "版式设置…", self.edit_layout)
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -415,6 +416,8 @@ class MainWindow(QMainWindow):
         self.wizard.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
         self.save_action.setEnabled(False)
         self.history_action.setEnabled(False)
+        for act in (self.assign_action, self.receive_action, self.withdraw_action):
+            act.setEnabled(False)
         self.save_label.setText("只读")
         self.setWindowTitle(f"{self.session.draft.title}（只读） — {APP_NAME}")
         self.statusBar().showMessage(
@@ -441,6 +444,8 @@ class MainWindow(QMainWindow):
             self._release()
         self.save_action.setEnabled(True)
         self.history_action.setEnabled(True)
+        for act in (self.assign_action, self.receive_action, self.withdraw_action):
+            act.setEnabled(True)
         self.statusBar().clearMessage()
         if getattr(self, "find_dialog", None) is not None:  # it points at this draft's wizard
             self.find_dialog.close()
