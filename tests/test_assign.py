@@ -247,3 +247,18 @@ def test_changes_are_marked_on_both_sides():
     assert m.removed > 0 and m.added > 0
     same = mark_changes("一样", "一样")
     assert same.old_html == same.new_html == "一样" and same.removed == same.added == 0
+
+
+def test_text_typed_on_a_mark_line_is_kept(program, sample_draft, tmp_path):
+    from desktop_app.assign.package import END, START, mark
+
+    record, path = _send(program, sample_draft, {"approach"}, tmp_path)
+    doc = Document(str(path))
+    start = next(p for p in doc.paragraphs if p.text == mark(START, record["id"], "1"))
+    end = next(p for p in doc.paragraphs if p.text == mark(END, record["id"], "1"))
+    start.add_run("接在开始标记后的字")
+    end.insert_paragraph_before("")  # an empty paragraph left at the end is not text
+    end.runs[0].text = "结束标记前的字" + end.runs[0].text
+    doc.save(str(path))
+    text = read_package(path).texts["1"]
+    assert text == "接在开始标记后的字\n" + sample_draft.text("approach") + "\n\n结束标记前的字"

@@ -201,17 +201,26 @@ def _guide(doc, guide: str, info: str) -> None:
         _run(q, info, size=12, color="5F6B7A")
 
 
-def _mark_line(doc, kind: str, assignment_id: str, key: str, label: str) -> None:
+def _field_label(doc, label: str) -> None:
+    """What the area below is (正文, 具体举措…), on its own line above the start mark: the mark
+    lines hold nothing but the mark, so a hint half deleted can never leak into the text."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.space_before = Pt(6)
+    _run(p, f"{label}", size=12, font="黑体")
+    _run(p, "（在下面两条标记线之间修改，或在现有文字下方接着写）", size=10.5, color="5F6B7A")
+
+
+def _mark_line(doc, kind: str, assignment_id: str, key: str) -> None:
     from docx.shared import Pt
 
     p = doc.add_paragraph()
     p.paragraph_format.keep_with_next = kind == START
-    p.paragraph_format.space_before = Pt(4 if kind == START else 0)
     p.paragraph_format.space_after = Pt(0 if kind == START else 8)
     _shade(p, "DCE8F6")
     _run(p, mark(kind, assignment_id, key), size=10.5, font="黑体", color="1F4E79")
-    hint = f"  {label}：请在本线以下修改或接着写" if kind == START else f"  {label}：请在本线以上填写"
-    _run(p, hint, size=9, color="5F6B7A")
 
 
 def build_package(program: Program, draft: Draft, record: dict[str, Any]):
@@ -230,14 +239,15 @@ def build_package(program: Program, draft: Draft, record: dict[str, Any]):
         for stored in fields:
             ref = FieldRef(stored["path"], stored.get("label", ""), stored.get("task"))
             text = package_text(field_text(draft, ref) or "")
-            _mark_line(doc, START, record["id"], stored["key"], stored.get("label", ""))
+            _field_label(doc, stored.get("label", ""))
+            _mark_line(doc, START, record["id"], stored["key"])
             for line in text.split("\n"):
                 p = doc.add_paragraph()
                 p.paragraph_format.first_line_indent = None
                 _shade(p, "FFFBEA")
                 if line:
                     p.add_run(line)
-            _mark_line(doc, END, record["id"], stored["key"], stored.get("label", ""))
+            _mark_line(doc, END, record["id"], stored["key"])
     return doc
 
 
@@ -414,27 +424,11 @@ def read_package(path: str | os.PathLike) -> PackageContent:
         if si == ei:
             area = [lines[si][sm.end():em.start()]]
         else:
-            area = [lines[si][sm.end():]] + lines[si + 1:ei] + [lines[ei][:em.start()]]
-            # the mark lines' own hint text is not part of the area
-            area[0] = _after_hint(area[0])
-            area[-1] = _before_hint(area[-1])
+            # text typed on a mark's own line, after the start or before the end, is the colleague's
+            head, tail = lines[si][sm.end():], lines[ei][:em.start()]
+            area = ([head] if head.strip() else []) + lines[si + 1:ei] + ([tail] if tail.strip() else [])
         if any(_MARK.search(line) for line in area):
             content.problems.append(f"第 {key} 处填写区中夹有其他填写区的标记，未读取。")
             continue
         content.texts[key] = "\n".join(area).strip("\n")
     return content
-
-
-_START_HINT = re.compile(r"^\s*[^\n：:]{0,20}[：:]\s*请在本线以下修改或接着写")
-
-
-def _after_hint(text: str) -> str:
-    """What follows the start mark on its own line, without the printed hint."""
-    m = _START_HINT.match(text)
-    rest = text[m.end():] if m else text
-    return rest if rest.strip() else ""
-
-
-def _before_hint(text: str) -> str:
-    """What precedes the end mark on its own line (normally nothing)."""
-    return text if text.strip() else ""
