@@ -17,7 +17,6 @@ so a colleague who edits with 修订 on is read as the final text.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from desktop_app.assign.records import FieldRef, field_text, package_text, units
+from desktop_app.assign.records import FieldRef, date_text, field_text, package_text, units
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import Program
 
@@ -56,14 +55,6 @@ def mark(kind: str, assignment_id: str, key: str) -> str:
 
 
 # writing ---------------------------------------------------------------------------------
-def _date_text(iso: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso[:10])
-    except (TypeError, ValueError):
-        return iso or ""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _fonts(rpr, east_asia: str, latin: str = "Times New Roman") -> None:
     from desktop_app.book.ooxml import set_fonts
 
@@ -142,9 +133,9 @@ def _first_page(doc, program: Program, draft: Draft, record: dict[str, Any]) -> 
     contact = "，".join(x for x in (applicant.get("contact", ""), applicant.get("phone", "")) if x)
     rows = [
         ("承办部门", record.get("department", "")),
-        ("交回时间", f"{_date_text(record.get('due', ''))}前" if record.get("due") else "（未定）"),
+        ("交回时间", f"{date_text(record.get('due', ''))}前" if record.get("due") else "（未定）"),
         ("发出单位", f"{sender}（联系人：{contact}）" if contact else sender),
-        ("发出日期", _date_text(record.get("sent_at", ""))),
+        ("发出日期", date_text(record.get("sent_at", ""))),
         ("分工编号", record.get("id", "")),
         ("本材料内容", "；".join(p.get("title", "") for p in record.get("parts", []))),
     ]

@@ -271,7 +271,8 @@ def out_records(draft: Draft) -> list[dict[str, Any]]:
     return [a for a in draft.data.get("assignments", []) if a.get("status") == OUT]
 
 
-def _date_text(iso: str) -> str:
+def date_text(iso: str) -> str:
+    """2021-03-10 (or an ISO time) → 2021年3月10日, as dates are written in Chinese documents."""
     try:
         d = dt.date.fromisoformat(iso[:10])
     except (TypeError, ValueError):
@@ -283,10 +284,10 @@ def out_line(record: dict[str, Any], today: dt.date | None = None) -> str:
     """申报总览's line for a package out: parts — with whom, since when, due when."""
     today = today or dt.date.today()
     titles = "、".join(p.get("title", "") for p in record.get("parts", []))
-    line = f"{titles} — {record.get('department', '')}，{_date_text(record.get('sent_at', ''))}发出"
+    line = f"{titles} — {record.get('department', '')}，{date_text(record.get('sent_at', ''))}发出"
     due = record.get("due") or ""
     if due:
-        line += f"，{_date_text(due)}前交回"
+        line += f"，{date_text(due)}前交回"
         try:
             if dt.date.fromisoformat(due) < today:
                 line += "（已逾期）"

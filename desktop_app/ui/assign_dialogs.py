@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.assign import records as R
+from desktop_app.assign.records import date_text
 from desktop_app.core.program import Program
 
 #: Where the last package was written or read (store meta), to start the file dialogs there.
@@ -41,14 +42,6 @@ def _fit(dialog: QDialog, width: int, height: int) -> None:
     if avail is not None and avail.width() > 0:
         width, height = min(width, int(avail.width() * 0.96)), min(height, int(avail.height() * 0.92))
     dialog.resize(width, height)
-
-
-def _date_text(iso: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso[:10])
-    except (TypeError, ValueError):
-        return iso or ""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 class SendDialog(QDialog):
@@ -174,13 +167,13 @@ class ReceiveDialog(QDialog):
         self.take = {r.key for r in returns if r.default_take}
         counts = {s: sum(r.state == s for r in returns) for s in R.STATE_TEXT}
         layout = QVBoxLayout(self)
-        summary = (f"分工编号 {record.get('id', '')}，{_date_text(record.get('sent_at', ''))}发给{department}"
+        summary = (f"分工编号 {record.get('id', '')}，{date_text(record.get('sent_at', ''))}发给{department}"
                    f"（{R.STATUS_TEXT.get(record.get('status'), '')}）。共 {len(returns)} 处：有改动 {counts[R.CHANGED]}，"
                    f"<span style='color:#b3261e'>冲突 {counts[R.CONFLICT]}</span>，未改动 {counts[R.UNCHANGED]}")
         missing = counts[R.NOT_IN_FILE] + counts[R.NOT_IN_DRAFT]
         summary += f"，无法放回 {missing}。" if missing else "。"
         if record.get("status") == R.BACK:
-            summary += f"<br>这份分工已于{_date_text(record.get('returned_at') or '')}收回过一次；再次放回时，已采用过的部分显示为冲突。"
+            summary += f"<br>这份分工已于{date_text(record.get('returned_at') or '')}收回过一次；再次放回时，已采用过的部分显示为冲突。"
         for p in problems:
             summary += f"<br><span style='color:#8a5a00'>{p}</span>"
         self.summary = QLabel(summary)
