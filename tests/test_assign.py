@@ -150,7 +150,7 @@ def test_damaged_marks_are_reported_and_nothing_is_guessed(program, sample_draft
 @pytest.mark.parametrize("payload, words", [
     (b"", "空文件"),
     (b"just some text", "不是 Word 文档"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "另存为"),  # a damaged .doc (or encrypted)
 ])
 def test_bad_files_get_a_clear_message(tmp_path, payload, words):
     bad = tmp_path / "回.docx"
@@ -262,3 +262,18 @@ def test_text_typed_on_a_mark_line_is_kept(program, sample_draft, tmp_path):
     doc.save(str(path))
     text = read_package(path).texts["1"]
     assert text == "接在开始标记后的字\n" + sample_draft.text("approach") + "\n\n结束标记前的字"
+
+
+@pytest.mark.libreoffice
+@needs_lo
+@pytest.mark.parametrize("fmt", ["doc:MS Word 97", "odt"])
+def test_a_package_saved_as_doc_or_odt_is_read_through_libreoffice(program, sample_draft, tmp_path, fmt):
+    record, path = _send(program, sample_draft, {"approach"}, tmp_path)
+    rewrite_area(path, record["id"], {"1": "另存为旧格式后改写的思路。\n第二段"})
+    outdir = tmp_path / "other"
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
+                    fmt, "--outdir", str(outdir), str(path)], check=True, timeout=180,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    [other] = list(outdir.iterdir())
+    assert other.suffix in (".doc", ".odt")
+    assert read_package(other).texts == {"1": "另存为旧格式后改写的思路。\n第二段"}

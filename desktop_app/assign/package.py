@@ -379,15 +379,72 @@ def _open_docx(path: Path):
         raise PackageError(f"{path.name} 的内容已损坏，无法读取。请让对方在 Word/WPS 中重新保存后发送。") from exc
 
 
+#: Saved by WPS or Word in another format: read after LibreOffice turns it into .docx.
+OTHER_FORMATS = (".doc", ".wps", ".odt", ".rtf", ".wpt", ".dot")
+
+
+def _needs_conversion(path: Path) -> bool:
+    if path.suffix.lower() in OTHER_FORMATS:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8).startswith(b"\xd0\xcf\x11\xe0")  # .doc/.wps (or an encrypted .docx)
+    except OSError:
+        return False
+
+
+def to_docx(path: Path, work: Path, timeout: float = 120.0) -> Path:
+    """`path` (.doc, .wps, .odt…) as .docx in `work`, by a LibreOffice of our own (a private
+    profile, stopped when done or after `timeout`). PackageError when that cannot be done."""
+    import shutil
+    import subprocess
+
+    from desktop_app.book.pdf import _popen, _soffice_base, _soffice_env, _stop, find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        raise PackageError(f"{path.name} 不是 .docx 格式，本机又没有安装 LibreOffice，无法转换。请在 Word 或 WPS 中打开它，"
+                           "“另存为”Word 文档（.docx）后再收回。")
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / ("source" + path.suffix.lower())  # an ASCII name: older LibreOffice on Windows
+    shutil.copyfile(path, source)
+    outdir = work / "out"
+    proc = _popen(_soffice_base(soffice, work / "profile") + ["--convert-to", "docx:MS Word 2007 XML",
+                                                              "--outdir", str(outdir), str(source)],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_soffice_env())
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        _stop(proc, 0)
+    result = outdir / "source.docx"
+    if not result.is_file():
+        raise PackageError(f"LibreOffice 无法转换 {path.name}（文件可能已加密或损坏）。请在 Word 或 WPS 中打开它，"
+                           "取消密码后“另存为”Word 文档（.docx），再收回。")
+    return result
+
+
 def read_package(path: str | os.PathLike) -> PackageContent:
     """The fields of a returned work package. Raises PackageError (Chinese) when the file is
-    not a readable .docx or holds no 分工 marks at all."""
+    not a readable .docx or holds no 分工 marks at all. A .doc/.wps/.odt is read through
+    LibreOffice when it is installed."""
     path = Path(path)
+    if path.is_file() and path.stat().st_size and _needs_conversion(path):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="assign-") as work:
+            content = _read_docx(to_docx(path, Path(work)), path.name)
+        return content
+    return _read_docx(path, path.name)
+
+
+def _read_docx(path: Path, name: str) -> PackageContent:
     doc = _open_docx(path)
     lines = list(body_lines(doc.element.body))
     found: list[tuple[int, re.Match]] = [(i, m) for i, line in enumerate(lines) for m in _MARK.finditer(line)]
     if not found:
-        raise PackageError(f"{path.name} 中没有找到分工标记（【填写开始·…】），不是本程序发出的分工材料，"
+        raise PackageError(f"{name} 中没有找到分工标记（【填写开始·…】），不是本程序发出的分工材料，"
                            "或标记已被删除。")
     ids = Counter(m.group(2).lower() for _i, m in found)
     assignment_id = ids.most_common(1)[0][0]

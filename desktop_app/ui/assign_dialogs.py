@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox, QRadioButton, QSplitter, QTextBrowser,
@@ -370,15 +370,18 @@ class AssignmentFlow:
         if session is None:
             return False
         target, _filter = QFileDialog.getOpenFileName(self.window, "收回分工材料", self._folder(),
-                                                      "Word 文档 (*.docx);;所有文件 (*)")
+                                                      "Word/WPS 文档 (*.docx *.doc *.wps *.odt);;所有文件 (*)")
         if not target:
             return False
         path = Path(target)
+        QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))  # a .doc/.wps takes seconds
         try:
             content = read_package(path)
         except PackageError as exc:
+            QGuiApplication.restoreOverrideCursor()
             QMessageBox.warning(self.window, "收回分工", str(exc))
             return False
+        QGuiApplication.restoreOverrideCursor()
         draft = session.draft
         record = R.find_assignment(draft, content.assignment_id)
         if record is None:

@@ -187,7 +187,9 @@ class OverviewPage(DraftPage):
         from desktop_app.assign.records import out_line, out_records
 
         lines = [out_line(r) for r in out_records(self.draft)]
-        text = ("<b>分工在外：</b><br>" + "<br>".join(html.escape(line) for line in lines)) if lines else ""
+        shown = (f"<span style='color:#b3261e'>{html.escape(line)}</span>" if line.endswith("（已逾期）")
+                 else html.escape(line) for line in lines)
+        text = ("<b>分工在外：</b><br>" + "<br>".join(shown)) if lines else ""
         if self.out_label.text() != text:
             self.out_label.setText(text)
         self.out_label.setVisible(bool(lines))
