@@ -190,3 +190,21 @@ def test_withdrawn_package_is_no_longer_out_and_read_only_drafts_cannot_send(qtb
     assert not window.wizard.overview.out_label.isVisible()
     window._show_read_only(None)
     assert not window.assign_action.isEnabled() and not window.receive_action.isEnabled()
+
+
+def test_a_bad_file_gets_a_message_and_changes_nothing(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui import assign_dialogs
+
+    window.open_sample()
+    empty = tmp_path / "回.docx"
+    empty.write_bytes(b"")
+    monkeypatch.setattr(assign_dialogs.QFileDialog, "getOpenFileName", lambda *a, **k: (str(empty), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    before = window.store.load(window.session.draft.id).data
+    assert window.assignments.receive() is False
+    assert "空文件" in shown[0]
+    assert QApplication.overrideCursor() is None
+    assert window.store.load(window.session.draft.id).data == before

@@ -378,10 +378,12 @@ class AssignmentFlow:
         try:
             content = read_package(path)
         except PackageError as exc:
+            content, problem = None, str(exc)
+        finally:
             QGuiApplication.restoreOverrideCursor()
-            QMessageBox.warning(self.window, "收回分工", str(exc))
+        if content is None:
+            QMessageBox.warning(self.window, "收回分工", problem)
             return False
-        QGuiApplication.restoreOverrideCursor()
         draft = session.draft
         record = R.find_assignment(draft, content.assignment_id)
         if record is None:
