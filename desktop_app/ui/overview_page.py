@@ -167,6 +167,7 @@ class OverviewPage(DraftPage):
         from desktop_app.core import review
 
         c = review.counts(self.draft)
+        parts_to_review -= self.states.get(completeness.REVIEW_PAGE) == completeness.TO_REVIEW  # the list itself
         self.summary.setText(
             self.summary.text() + f"<br>从上年草稿新建：自动改动 {c[review.CHANGED]} 处，待更新 {c[review.STALE]} 处"
             + (f"，未归位 {c[review.UNPLACED]} 处" if c[review.UNPLACED] else "")

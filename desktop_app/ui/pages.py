@@ -182,13 +182,15 @@ class PartPage(DraftPage):
         self.prose = ProseEditor(node.length)
         self.prose.set_text(self.part.get("text", ""))
         self.prose.changed.connect(self._set_text)
+        self._highlight_review(self._review_open())
 
     def _make_review_bar(self) -> QFrame:
         """Shown on a part carried over from last year while it has review items open
         (core.review): they are handled one by one on 核对上年内容; accepting them all
         here asks first, naming how many."""
         bar = QFrame()
-        bar.setStyleSheet("QFrame { background: #fff4ce; border: 1px solid #e0c060; }")
+        bar.setObjectName("reviewBar")  # the frame only: its QLabel is a QFrame too
+        bar.setStyleSheet("#reviewBar { background: #fff4ce; border: 1px solid #e0c060; }")
         row = QHBoxLayout(bar)
         row.setContentsMargins(8, 4, 8, 4)
         self.review_label = QLabel()
@@ -219,6 +221,42 @@ class PartPage(DraftPage):
         self.review_label.setText(
             f"本部分沿用上年草稿，{len(pending)} 处待核对（自动改动 {changed} 处、待更新 {stale} 处）。"
             "请逐项核对；改写后的句子自动算作已处理。")
+        self._highlight_review(pending)
+
+    def _highlight_review(self, pending: list[dict]) -> None:
+        """In the part's text: each open 待更新 year on yellow, each year moved by the
+        carry-over on blue, so the officer sees them where they stand."""
+        from PySide6.QtGui import QColor, QTextCursor, QTextFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        from desktop_app.core import review
+
+        if getattr(self, "prose", None) is None:
+            return  # called again once the editor is made
+        edit = self.prose.edit
+        text = edit.toPlainText()
+        marks = []
+        for item in pending:
+            if item["path"] != f"parts.{self.node.id}.text" or not isinstance(item.get("after"), str):
+                continue
+            at = text.find(item["after"])
+            if at < 0:
+                continue
+            colour = "#ffe08a" if item.get("kind") == review.STALE else "#cfe3ff"
+            for span in item.get("spans") or []:
+                k = item["after"].find(span)
+                while k >= 0:
+                    sel = QTextEdit.ExtraSelection()
+                    sel.format.setBackground(QColor(colour))
+                    sel.format.setProperty(QTextFormat.Property.FullWidthSelection, False)
+                    cursor = QTextCursor(edit.document())
+                    cursor.setPosition(at + k)
+                    cursor.setPosition(at + k + len(span), QTextCursor.MoveMode.KeepAnchor)
+                    sel.cursor = cursor
+                    marks.append(sel)
+                    k = item["after"].find(span, k + len(span))
+        if marks or edit.extraSelections():
+            edit.setExtraSelections(marks)
 
     def open_review(self) -> None:
         widget = self.parent()

@@ -97,7 +97,8 @@ class ReviewPage(DraftPage):
     # the "newer program" offer ------------------------------------------------------
     def _make_move_bar(self) -> QFrame:
         bar = QFrame()
-        bar.setStyleSheet("QFrame { background: #fdecea; border: 1px solid #e6a19a; }")
+        bar.setObjectName("moveBar")
+        bar.setStyleSheet("#moveBar { background: #fdecea; border: 1px solid #e6a19a; }")
         row = QHBoxLayout(bar)
         row.setContentsMargins(8, 4, 8, 4)
         self.move_label = QLabel()
