@@ -126,6 +126,33 @@ def test_the_reported_sentences():
     assert [(s.text, s.kind) for s in spans] == [("2020年", PAST), ("2023年", PLAN)]
 
 
+def templates_with_2022(tmp_path):
+    """A templates folder holding key_city_2021 and a 2022 program of the same kind
+    without 保障措施 and without the last task: (folder, id of the task left out)."""
+    import shutil
+
+    import yaml
+
+    from desktop_app import paths
+
+    root = tmp_path / "templates"
+    shutil.copytree(paths.templates_dir() / "key_city_2021", root / "key_city_2021")
+    data = yaml.safe_load((paths.templates_dir() / "key_city_2021" / "program.yaml").read_text(encoding="utf-8"))
+    data["id"], data["year"] = "key_city_2022", 2022
+    data["name"] = data["name"].replace("2021", "2022")
+
+    def drop(nodes):
+        return [dict(n, children=drop(n.get("children", []))) if n.get("children") else n
+                for n in nodes if n.get("id") != "safeguards"]
+
+    data["outline"] = drop(data["outline"])
+    gone_task = data["tasks"][-1]["id"]
+    data["tasks"] = data["tasks"][:-1]
+    (root / "key_city_2022").mkdir()
+    (root / "key_city_2022" / "program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root, gone_task
+
+
 @pytest.fixture
 def carried(sample_draft):
     return carry_over(sample_draft, 2022)
@@ -210,34 +237,14 @@ def test_old_plain_path_reviews_still_read(sample_draft):
 def test_program_year_mismatch_and_move(tmp_path, carried):
     """A 2022 draft on the 2021 guide is flagged; a newer program of the same kind is offered
     and the draft moved onto it, parts mapped by id, nothing dropped."""
-    import shutil
-
-    import yaml
-
     from desktop_app.core.program import available_programs, load_program
     from desktop_app.core.program_move import move_to_program, newer_program
     from desktop_app.core.rules import run_checks
-    from desktop_app import paths
 
     old = get_program("key_city_2021")
     findings = [f for f in run_checks(old, carried) if f.rule == "program.year"]
     assert len(findings) == 1 and "2021年度" in findings[0].message and findings[0].page == "basic"
-    # a templates folder with a 2022 program of the same kind, without 保障措施 and one task
-    root = tmp_path / "templates"
-    shutil.copytree(paths.templates_dir() / "key_city_2021", root / "key_city_2021")
-    data = yaml.safe_load((paths.templates_dir() / "key_city_2021" / "program.yaml").read_text(encoding="utf-8"))
-    data["id"], data["year"] = "key_city_2022", 2022
-    data["name"] = data["name"].replace("2021", "2022")
-
-    def drop(nodes):
-        return [dict(n, children=drop(n.get("children", []))) if n.get("children") else n
-                for n in nodes if n.get("id") != "safeguards"]
-
-    data["outline"] = drop(data["outline"])
-    gone_task = data["tasks"][-1]["id"]
-    data["tasks"] = data["tasks"][:-1]
-    (root / "key_city_2022").mkdir()
-    (root / "key_city_2022" / "program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    root, gone_task = templates_with_2022(tmp_path)
     programs = available_programs(root)
     new_program = newer_program(load_program(root / "key_city_2021"), programs)
     assert new_program is not None and new_program.id == "key_city_2022"

@@ -114,3 +114,27 @@ def test_eligibility_shows_last_years_answer(qtbot, window):
     assert all(not e.text() for e in page.evidence.values())
     assert set(page.previous) == set(draft.data["eligibility"])
     assert all(label.text().startswith("上年回答：满足") for label in page.previous.values())
+
+
+def test_move_onto_a_newer_program(qtbot, window, tmp_path, monkeypatch):
+    from tests.test_carry_over_trust import templates_with_2022
+
+    root, _gone = templates_with_2022(tmp_path)
+    monkeypatch.setenv("PATENT_APP_TEMPLATES", str(root))
+    draft = _open_carried(window)
+    wizard = window.wizard
+    wizard.go_to("review")
+    page = wizard.pages_by_key["review"]
+    assert page.move_button.isVisibleTo(page) and "2022年度专利转化重点城市引领计划" in page.move_label.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.program.id == "key_city_2022")
+    moved = window.session.draft
+    assert moved.id == draft.id and moved.data["parts"]["safeguards"] == draft.data["parts"]["safeguards"]
+    assert window.wizard.current_key() == "review"
+    page = window.wizard.pages_by_key["review"]
+    assert not page.move_bar.isVisibleTo(page)
+    unplaced = [i for i in review.items(moved) if i["kind"] == review.UNPLACED]
+    assert any("保障措施" in i["label"] for i in unplaced)
+    assert "未归位" in page.summary.text()
+    assert window.store.revisions(moved.id)[0].reason == "program_move"
