@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.core import completeness, review
-from desktop_app.core.carry_over import carry_over, review_text
+from desktop_app.core.carry_over import _text_fields, carry_over, review_text
 from desktop_app.core.draft import Draft
 from desktop_app.core.exchange import validate_document
 from desktop_app.core.program import get_program
@@ -274,3 +274,26 @@ def test_cli_carry_over(tmp_path, capsys):
     new = read_draft_file(out)
     assert new.year == 2022 and len(new.data["review"]) == 33
     assert json.loads(out.read_text(encoding="utf-8"))["period"] == {"start": 2022, "end": 2024}
+
+
+@pytest.mark.parametrize("name", ["changzhou_university_2022_sample", "wuxi_park_2022_sample"])
+def test_the_2022_samples_carry_over(name):
+    """Programs without a letter: the 申报日期 item sits on 基本信息, which stays ◐ 待核对."""
+    from desktop_app import paths
+    from desktop_app.core.exchange import read_draft_file
+    from desktop_app.core.rules import run_checks
+
+    last = read_draft_file(paths.resource("samples", f"{name}.json"))
+    new = carry_over(last, 2023)
+    program = get_program(new.program_id)
+    assert program.letter is None
+    assert new.plan_years == [2023, 2024] and validate_document(new.data) == []
+    assert completeness.state_of(program, new, "basic") == completeness.TO_REVIEW
+    date = next(f for f in run_checks(program, new) if f.rule == "debris.review" and f.field == "date")
+    assert date.page == "basic"
+    for _path, container, key in _text_fields(last.data):
+        old = container[key]
+        if isinstance(old, str):
+            for span in year_spans(old, (last.plan_years[0], last.plan_years[-1])):
+                if span.kind == PAST:  # each past statement kept word for word somewhere in the new draft
+                    assert any(span.text in i["spans"] for i in review.items(new) if i["kind"] == review.STALE)

@@ -164,8 +164,11 @@ def state_of(program: Program, draft: Draft, key: str) -> str:
     if key == REVIEW_PAGE:
         return TO_REVIEW if review.open_items(draft) else COMPLETE
     state = _fill_state(program, draft, key)
-    if state != EMPTY and draft.data.get("review") and review.open_items(draft, key):
-        return TO_REVIEW
+    if state != EMPTY and draft.data.get("review"):
+        # without a 信用承诺书 the date (letter.date) is the 申报日期 on 基本信息
+        keys = (key, "letter") if key == "basic" and program.letter is None else (key,)
+        if any(review.open_items(draft, k) for k in keys):
+            return TO_REVIEW
     return state
 
 

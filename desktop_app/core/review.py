@@ -46,7 +46,9 @@ def field_of(path: str) -> str:
         return ".".join(bits[2:])
     if bits[0] == "letter" and len(bits) >= 2:
         return ".".join(bits[1:])
-    return path if bits[0] == "attachments" else (bits[-1] if bits[0] != "parts" else "")
+    if bits[0] in ("attachments", "choices"):
+        return path
+    return bits[-1] if bits[0] != "parts" else ""
 
 
 def _as_item(raw: Any, n: int) -> dict:

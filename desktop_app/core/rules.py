@@ -325,6 +325,8 @@ def _review_findings(program: Program, draft: Draft, labels: dict[tuple[str, str
         item = mine[0]
         if "after" in item or item.get("kind") == "unplaced":  # an item of the review list
             page, field = review.page_of(path), review.field_of(path)
+            if page == "letter" and program.letter is None:
+                page = "basic"  # the 申报日期
             label = item.get("label") or labels.get((page, field)) or path
             text = "；".join(what[k].format(n=sum(i.get("kind") == k for i in mine))
                             for k in ("changed", "stale", "unplaced") if any(i.get("kind") == k for i in mine))
