@@ -55,6 +55,8 @@ def _past():
         st.tuples(before, st.sampled_from(DASHES)).map(lambda t: f"{t[0] - 2}{t[1]}{t[0]}年"),
         st.integers(START, END).map(lambda y: f"截至{y}年6月底"),  # a plan year said as a fact
         st.integers(START, END).map(lambda y: f"{y}年以来"),
+        st.integers(START, END).map(lambda y: f"{y}年至今"),
+        st.integers(START, END).map(lambda y: f"{y}年1-5月"),
     )
     return forms.map(lambda s: ("past", s, ""))
 

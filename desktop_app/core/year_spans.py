@@ -12,7 +12,7 @@ numbers, standard numbers such as DB32/T 4308-2022) is one `YearSpan`:
 - PLAN: inside last year's plan period (2021—2023年, 到2023年, 2021年度, 2022年重点…)
   and not said as a finished fact: moves with the plan.
 - PAST: before the plan period (截至2020年底, 由2018年…提高到2020年…, 2020年地区生产
-  总值…), or a plan year said as a finished fact (截至2021年6月, 2021年以来, 2021年上半年):
+  总值…), or a plan year said as a finished fact (截至2021年6月, 2021年以来, 2021年至今, 2021年上半年):
   never re-dated; flagged 待更新 for the officer to rewrite with this year's figures.
 - OTHER: after the plan period (到2035年): left as written, not flagged.
 """
@@ -38,7 +38,7 @@ YEAR_EXPR = re.compile(
 #: Words right before a year that make it a statement of what has been (截至2021年6月底).
 _PAST_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)\s*$")
 #: Words right after a year that make it a statement of what has been (2021年以来, 2021年上半年).
-_PAST_AFTER = re.compile(r"^(?:以来|上半年|前三季度|一季度|第一季度|1\s*[—\-－–~～至]\s*\d{1,2}\s*月)")
+_PAST_AFTER = re.compile(r"^(?:以来|至今|迄今|以前|之前|上半年|前三季度|一季度|第一季度|1\s*[—\-－–~～至]\s*\d{1,2}\s*月)")
 
 
 @dataclass(frozen=True)
