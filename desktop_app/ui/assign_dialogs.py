@@ -7,6 +7,7 @@ desktop_app.assign (no Qt)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -109,6 +110,7 @@ class SendDialog(QDialog):
         self.department.addItems(draft.departments)
         self.department.setCurrentIndex(-1)
         self.department.lineEdit().setPlaceholderText("从部门名单选择或输入，如：市财政局")
+        self.department.lineEdit().setMaxLength(100)  # the draft file's limit for a department name
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy年M月d日")
@@ -334,7 +336,8 @@ class AssignmentFlow:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         department = dialog.department_name()
-        name = f"分工_{department}_{dt.date.today():%Y%m%d}.docx"
+        safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department).strip("._") or "部门"  # a name every system accepts
+        name = f"分工_{safe}_{dt.date.today():%Y%m%d}.docx"
         target, _filter = QFileDialog.getSaveFileName(self.window, "保存分工材料", str(Path(self._folder()) / name),
                                                       "Word 文档 (*.docx)")
         if not target:
