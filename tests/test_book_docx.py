@@ -370,7 +370,7 @@ def test_only_the_plan_restarts_numbering(book):
     assert restarts[0].get(w("start")) == "1"
     _, plan_sect_pr, plan_blocks = book.sections()["plan"]
     assert restarts[0].getparent() is plan_sect_pr
-    assert [b[1] for b in plan_blocks if b[0] == "p" and b[1]][0] == "扬州市专利转化重点城市建设方案"
+    assert next(b[1] for b in plan_blocks if b[0] == "p" and b[1]) == "扬州市专利转化重点城市建设方案"
 
 
 def _footer_texts(book, sect_pr) -> dict[str, etree._Element]:
@@ -648,9 +648,9 @@ def test_new_blank_draft_exports(tmp_path, program):
     positions = [_index(blocks, h, _index(blocks, "镇江市专利转化重点城市建设方案", _index(blocks, "信用承诺书")))
                  for h in OUTLINE]
     assert positions == sorted(positions)
-    rows = table_rows([t for t in result.doc.tables if t.rows[0].cells[0].text == "序号"][0])
+    rows = table_rows(next(t for t in result.doc.tables if t.rows[0].cells[0].text == "序号"))
     assert [r[3:7] for r in rows[1:]] == [["", "", "", ""]] * 7
-    schedule = [t for t in result.doc.tables if t.rows[0].cells[0].text == "年度"][0]
+    schedule = next(t for t in result.doc.tables if t.rows[0].cells[0].text == "年度")
     assert len(schedule.rows) == 1  # header only: no rows entered yet
 
 
@@ -664,5 +664,5 @@ def test_long_period_is_refused_or_exports(tmp_path, sample_data):
         return
     out = tmp_path / "long.docx"
     write_docx(compose(get_program("key_city_2021"), draft), out)
-    header = table_rows([t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "序号"][0])[0]
+    header = table_rows(next(t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "序号"))[0]
     assert header[4:14] == [f"{y}年" for y in range(2021, 2031)]

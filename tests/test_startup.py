@@ -133,7 +133,7 @@ def test_broken_program_yaml_named_in_the_message(tmp_path):
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "program.yaml").write_text("id: x\nname: [未闭合\n", encoding="utf-8")
-    with pytest.raises(ProgramError, match="program.yaml 格式有误"):
+    with pytest.raises(ProgramError, match=r"program\.yaml 格式有误"):
         load_program(folder)
 
 

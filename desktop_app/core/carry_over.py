@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app.core import review as rv
 from desktop_app.core.draft import Draft

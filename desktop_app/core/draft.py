@@ -99,7 +99,7 @@ class Draft:
     def attachments(self) -> list[dict[str, Any]]:
         return self.data.setdefault("attachments", [])
 
-    def copy(self) -> "Draft":
+    def copy(self) -> Draft:
         return Draft(copy.deepcopy(self.data))
 
     def __eq__(self, other: object) -> bool:

@@ -73,11 +73,11 @@ def field_label(path: list[str | int] | tuple[str | int, ...]) -> str:
     return " › ".join(labels) or "文件整体"
 
 
-def _field_label(error: "jsonschema.ValidationError") -> str:
+def _field_label(error: jsonschema.ValidationError) -> str:
     return field_label(list(error.absolute_path))
 
 
-def _describe(error: "jsonschema.ValidationError") -> str:
+def _describe(error: jsonschema.ValidationError) -> str:
     where = _field_label(error)
     v = error.validator
     if v == "required":

@@ -46,7 +46,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count
@@ -573,7 +574,7 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
     measures = program.part_of_kind("measures")
     tasks = _part(draft, measures.id).get("tasks", []) if measures else []
     scheduled = {r.get("task") for r in rows}
-    for n, m in enumerate(tasks):
+    for m in tasks:
         tid = m.get("task")
         if tid and tid not in scheduled:
             task = program.task(tid)

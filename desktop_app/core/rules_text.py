@@ -11,7 +11,8 @@ nothing is changed without the officer being told. Registered by rules.py.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.draft import Draft

@@ -20,7 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
 
 from desktop_app.core.claims import Claim, claim_key, claim_value, parse_claim
 from desktop_app.core.draft import Draft
@@ -76,7 +77,7 @@ class DraftSummary:
     last_page: str | None
 
 
-def _migrate_1(db: "sqlite_utils.Database") -> None:
+def _migrate_1(db: sqlite_utils.Database) -> None:
     db["drafts"].create(
         {
             "id": str, "program_id": str, "city": str, "year": int, "title": str,
@@ -90,7 +91,7 @@ def _migrate_1(db: "sqlite_utils.Database") -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-def _migrate_2(db: "sqlite_utils.Database") -> None:
+def _migrate_2(db: sqlite_utils.Database) -> None:
     """History: snapshots of each draft (修订记录)."""
     db["revisions"].create(
         {"id": int, "draft_id": str, "saved_at": str, "reason": str, "parts": str, "data": str},
@@ -101,7 +102,7 @@ def _migrate_2(db: "sqlite_utils.Database") -> None:
 
 
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
 
 #: A new revision is started when the latest is older than this; edits within
 #: the window update that latest revision, so history has one entry per

@@ -7,7 +7,8 @@ rather than print the word "None" into a sealed book.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -28,7 +29,7 @@ MAX_EXPONENT = 64
 
 
 @lru_cache(maxsize=1)
-def environment() -> "ImmutableSandboxedEnvironment":
+def environment() -> ImmutableSandboxedEnvironment:
     """The shared sandboxed environment (no autoescape: output is plain text)."""
     from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError

@@ -17,7 +17,7 @@ import copy
 import logging
 import os
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 #: Jobs whose thread is running: a job outlives the page that started it, and the
 #: application waits for them before it quits (a QThread must not die running).
-_RUNNING: set["BookJob"] = set()
+_RUNNING: set[BookJob] = set()
 _QUIT_HOOKED = False
 
 
