@@ -44,12 +44,12 @@ No Qt here: the wizard, the CLI and the tests all call the same functions.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
-from desktop_app.core import completeness
+from desktop_app.core import completeness, pages
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
 from desktop_app.core.draft import Draft, choice_values
@@ -71,21 +71,23 @@ def rule(fn: Rule) -> Rule:
 
 # public API -----------------------------------------------------------------------
 def run_checks(program: Program, draft: Draft) -> list[Finding]:
-    """Every finding of every rule, sorted: errors, warnings, hints; then by page order."""
+    """Every finding of every rule, each on the page where its field is edited (core/pages.py),
+    sorted: errors, warnings, hints; then in page order."""
     findings: list[Finding] = []
     for check in RULES:
-        findings.extend(check(program, draft))
-    return sort_findings(program, findings)
+        for f in check(program, draft):
+            page = pages.page_of(program, f.page, f.field)
+            findings.append(f if page == f.page else replace(f, page=page))
+    return sort_findings(program, findings, draft)
 
 
-def page_order(program: Program) -> list[str]:
-    """Wizard page keys in the order the wizard shows them."""
-    letter = ["letter"] if program.letter is not None else []
-    return ["basic", "eligibility", *(n.id for n in program.parts()), *letter, "export"]
+def page_order(program: Program, draft: Draft | None = None) -> list[str]:
+    """Page keys in the order the wizard shows them (the one list: core/pages.py)."""
+    return pages.page_order(program, draft)
 
 
-def sort_findings(program: Program, findings: list[Finding]) -> list[Finding]:
-    order = {key: n for n, key in enumerate(page_order(program))}
+def sort_findings(program: Program, findings: list[Finding], draft: Draft | None = None) -> list[Finding]:
+    order = {key: n for n, key in enumerate(page_order(program, draft))}
     rank = {s: n for n, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (rank.get(f.severity, len(rank)), order.get(f.page, len(order))))
 

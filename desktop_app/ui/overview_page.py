@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
+from desktop_app.app.wizard_plan import HAS_ERRORS, findings_by_page, overview_state
 from desktop_app.core import completeness
 from desktop_app.core.completeness import char_count, live_count
 from desktop_app.core.findings import ERROR, HINT, WARNING
@@ -30,7 +31,6 @@ from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.picture import ExportPictureButton
 from desktop_app.ui.session import DraftSession
 
-HAS_ERRORS = "errors"
 #: How each state reads and looks; "has errors" wins over any completeness state.
 STATES = {
     completeness.EMPTY: ("○ 未填写", "#5f6b7a", "#f1f3f6"),
@@ -53,9 +53,6 @@ def part_chars(node, part: dict) -> int:
     return n
 
 
-def overview_state(page_state: str, findings: list) -> str:
-    """A page's state for the overview: has errors when an error finding points at it."""
-    return HAS_ERRORS if any(f.severity == ERROR for f in findings) else page_state
 
 
 class OverviewPage(DraftPage):
@@ -151,9 +148,7 @@ class OverviewPage(DraftPage):
                 item.setSizeHint(0, QSize(0, height))
                 self.table.addTopLevelItem(item)
             self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
-        by_page: dict[str, list] = {}
-        for f in findings:
-            by_page.setdefault(f.page, []).append(f)
+        by_page = findings_by_page(findings)
         self.states = {}
         counts = dict.fromkeys(STATES, 0)
         for row, (key, title, page_state) in enumerate(pages):
