@@ -16,29 +16,46 @@ def _store(args):
 
 
 def cmd_export(args) -> int:
-    from desktop_app.book.export import export_docx
+    """导出 the same book as the window (app/export.py): a stored draft with its own 版式设置;
+    a draft file with the 版式设置 of the same draft in the store, if it is there."""
+    from desktop_app.app.export import book_request, write_pdf, write_word
     from desktop_app.core.exchange import read_draft_file
 
+    store = None
     if args.json:
         draft = read_draft_file(args.json)
+        if args.db or _default_store_exists():
+            store = _store(args)
     elif args.draft:
-        draft = _store(args).load(args.draft)
+        store = _store(args)
+        try:
+            draft = store.load(args.draft)
+        except KeyError:
+            print(f"库中没有编号为 {args.draft} 的草稿（用 list 查看）", file=sys.stderr)
+            return 1
     else:
         raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
-    out = export_docx(draft, args.out)
+    request = book_request(store, draft)
+    out = write_word(request, args.out)
     print(f"已导出：{out}")
     if args.pdf:
-        from desktop_app.book.pdf import PdfError, convert_to_pdf
+        from desktop_app.book.pdf import PdfError
 
         try:
-            pdf = convert_to_pdf(out, out.with_suffix(".pdf"),
-                                 progress=lambda text: print(text, file=sys.stderr, flush=True))
+            pdf, _sections = write_pdf(request, Path(out).with_suffix(".pdf"),
+                                       progress=lambda text: print(text, file=sys.stderr, flush=True))
         except PdfError as exc:
             print(f"PDF 未生成：{exc}", file=sys.stderr)
             print(f"Word 申报书已保存：{out}", file=sys.stderr)
             return 3
         print(f"已导出：{pdf}")
     return 0
+
+
+def _default_store_exists() -> bool:
+    from desktop_app import paths
+
+    return paths.default_db_path().is_file()
 
 
 def cmd_import(args) -> int:

@@ -70,7 +70,7 @@ def test_the_rules_put_every_finding_on_a_page_of_the_plan_in_the_plan_order(pro
 
 def test_states_views_complete_and_errors_win_on_the_overview(program, sample_draft):
     plan = WizardPlan(program, sample_draft)
-    states = dict((k, s) for k, _t, s in plan.states())
+    states = {k: s for k, _t, s in plan.states()}
     assert states[pages.GLANCE] == states[pages.EXPORT] == completeness.COMPLETE
     assert plan.mark(pages.EXPORT).strip().startswith("▶")
     assert plan.mark(pages.BASIC)[0] in "●◐○"

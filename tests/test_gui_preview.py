@@ -81,6 +81,7 @@ def test_open_file_and_folder_after_export(qtbot, window, tmp_path, monkeypatch)
     exported = []
     page.exported.connect(exported.append)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.docx_busy, timeout=60_000)
     assert out.is_file()
     qtbot.mouseClick(page.open_file, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.open_folder, Qt.MouseButton.LeftButton)

@@ -5,6 +5,7 @@ fast to write, and an officer who edits it in Word or WPS keeps the look.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -502,11 +503,42 @@ def _add_run(p, text: str) -> None:
         t.set(_XML_SPACE, "preserve")
 
 
-def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None) -> Path:
-    """Write the book to `path` atomically: the old file stays intact if anything fails."""
+def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None,
+               when: dt.datetime | None = None) -> Path:
+    """Write the book to `path` atomically: the old file stays intact if anything fails.
+
+    `when` (default: export_time()) dates the file's parts, so the same draft, layout and
+    time give the same bytes whoever writes it — the window or the command line."""
     doc = DocxWriter(layout).write(book)
     buffer = io.BytesIO()
     doc.save(buffer)
     path = Path(path)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, _dated(buffer.getvalue(), when or export_time()))
     return path
+
+
+def export_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set: the reproducible-builds
+    convention, for identical books from identical drafts (tests, archives)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now()
+
+
+def _dated(data: bytes, when: dt.datetime) -> bytes:
+    """The .docx with every part dated `when` (python-docx dates them the moment it saves)."""
+    import zipfile
+
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.date_time == stamp:
+                dst.writestr(info, src.read(info))
+                continue
+            dated = zipfile.ZipInfo(info.filename, date_time=stamp)
+            dated.compress_type = info.compress_type
+            dated.external_attr = info.external_attr
+            dst.writestr(dated, src.read(info))
+    return out.getvalue()

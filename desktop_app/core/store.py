@@ -140,6 +140,12 @@ def _listable(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if isinstance(text, str) else text
 
 
+def draft_record_key(draft_id: str, kind: str) -> str:
+    """The meta-table key of one of a draft's records: draft/"<id>"/<kind> (the id quoted as
+    in JSON, so no draft's keys begin with another draft's prefix, whatever its id holds)."""
+    return f"draft/{json.dumps(draft_id, ensure_ascii=False)}/{kind}"
+
+
 class DraftStore:
     """Drafts in SQLite: save, load, list, delete, and small per-user settings (meta)."""
 
@@ -408,6 +414,8 @@ class DraftStore:
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
             self.db.execute("DELETE FROM revisions WHERE draft_id = ?", [draft_id])
             self.db.execute("DELETE FROM meta WHERE key = ?", [claim_key(draft_id)])
+            prefix = draft_record_key(draft_id, "")
+            self.db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ?", [len(prefix), prefix])
         self._claimed.discard(draft_id)
 
     def list(self) -> list[DraftSummary]:
@@ -503,6 +511,23 @@ class DraftStore:
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     [key, value],
                 )
+
+    # per-draft records: kept beside the draft, deleted with it -------------------------
+    def get_draft_record(self, draft_id: str, kind: str) -> str | None:
+        """A small record that belongs to one draft (its 版式设置, the pages of its last PDF…)."""
+        return self.get_meta(draft_record_key(draft_id, kind))
+
+    def set_draft_record(self, draft_id: str, kind: str, value: str | None) -> None:
+        """Keep (None: forget) one of the draft's records; delete() removes them all with it."""
+        self.set_meta(draft_record_key(draft_id, kind), value)
+
+    def draft_records(self, draft_id: str) -> dict[str, str]:
+        """Every record of the draft, by kind."""
+        prefix = draft_record_key(draft_id, "")
+        with self._reading():
+            rows = self.db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                                   [len(prefix), prefix]).fetchall()
+        return {key[len(prefix):]: value for key, value in rows}
 
     def close(self) -> None:
         """Release our claims (best effort: a claim left behind expires) and close the file."""

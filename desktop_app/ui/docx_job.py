@@ -16,6 +16,6 @@ class DocxJob(BookJob):
     thread_name = "docx-export"
 
     def work(self, progress) -> Path:
-        from desktop_app.book.export import export_docx
+        from desktop_app.app.export import write_word
 
-        return export_docx(self._draft, self._target, self._layout)
+        return write_word(self.request, self._target)

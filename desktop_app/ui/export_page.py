@@ -155,8 +155,8 @@ class ExportPage(DraftPage):
 
     def export_book(self) -> None:
         """Write the Word book where the officer chooses. A DocxJob writes it in its own
-        thread; this returns once the book is written (or has failed), the window
-        repainting and taking input meanwhile instead of freezing."""
+        thread, as the PDF export does: this returns at once, the window keeps taking input,
+        and `exported` (or the failure on the status line) follows when the book is written."""
         from desktop_app.ui.docx_job import DocxJob
 
         if self.pdf_busy or self.docx_busy:
@@ -175,9 +175,6 @@ class ExportPage(DraftPage):
         self._update_buttons()
         self.status.setText("正在导出 Word 申报书…")
         job.start()
-        # Nothing after this: the page may be gone by then (the officer went back to the
-        # draft list); the job's signals reach it only while it exists.
-        job.wait_responsive()
 
     @property
     def docx_busy(self) -> bool:

@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
     def edit_layout(self) -> None:
         from desktop_app.ui.layout_dialog import LayoutDialog
 
-        LayoutDialog(self.store, self).exec()
+        if self.session is not None:
+            self.session.flush()
+        LayoutDialog(self.store, self, self.session.draft.id if self.session else None).exec()
 
     def show_about(self) -> None:
         from PySide6 import __version__ as qt_version

@@ -6,7 +6,6 @@ it into the chosen .pdf (desktop_app.book.pdf), reporting each step by `progress
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from desktop_app.ui.book_job import BookJob, wait_for_all  # noqa: F401  (re-exported for callers)
@@ -17,14 +16,9 @@ class PdfJob(BookJob):
     thread_name = "pdf-export"
 
     def work(self, progress) -> Path:
-        from desktop_app.book.export import export_docx
-        from desktop_app.book.pdf import convert_to_pdf
+        from desktop_app.app.export import write_pdf
 
-        with tempfile.TemporaryDirectory(prefix="pca-export-", ignore_cleanup_errors=True) as tmp:
-            progress("正在生成 Word 申报书…")
-            docx = export_docx(self._draft, Path(tmp) / "申报书.docx", self._layout)
-            sections: dict = {}
-            pdf = convert_to_pdf(docx, self._target, progress=progress, sections=sections)
+        pdf, sections = write_pdf(self.request, self._target, progress)
         if sections:
             _record_pages(self._draft, pdf, sections)
         return pdf

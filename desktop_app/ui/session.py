@@ -26,8 +26,6 @@ from desktop_app.core.store import DraftStore, StoreError
 AUTOSAVE_MS = 400
 #: How often an open draft's claim (占用) is renewed; core.claims.CLAIM_TTL is 5 minutes.
 HEARTBEAT_MS = 60_000
-#: Where the 版式设置 live in the store's settings table.
-LAYOUT_KEY = "layout"
 
 
 class DraftSession(QObject):
@@ -76,15 +74,10 @@ class DraftSession(QObject):
         return True
 
     def layout(self):
-        """The book layout from the officer's 版式设置 (GB/T 9704 when never set)."""
-        import json
+        """The book layout from the draft's 版式设置 (app/layout.py; GB/T 9704 when never set)."""
+        from desktop_app.app.layout import book_layout
 
-        from desktop_app.book.layout import layout_from_settings
-
-        try:
-            return layout_from_settings(json.loads(self.store.get_meta(LAYOUT_KEY) or "{}"))
-        except (ValueError, TypeError):
-            return layout_from_settings({})
+        return book_layout(self.store, self.draft.id)
 
     def _renew(self) -> None:
         try:
