@@ -27,6 +27,9 @@ def cmd_export(args) -> int:
         raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     out = export_docx(draft, args.out)
     print(f"已导出：{out}")
+    if draft.data.get("unplaced"):  # rule unplaced.pending: not in the book until placed
+        print(f"注意：从 Word 导入的内容中还有 {len(draft.data['unplaced'])} 处未归入任何部分，未印入申报书。",
+              file=sys.stderr)
     if args.pdf:
         from desktop_app.book.pdf import PdfError, convert_to_pdf
 
