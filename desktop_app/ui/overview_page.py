@@ -144,16 +144,16 @@ class OverviewPage(DraftPage):
     def unplaced(self) -> list[dict]:
         return self.draft.data.get("unplaced") or []
 
-    def unplaced_targets(self) -> list[tuple[str, tuple]]:
-        """Where a piece can go: each part's text, and each measure's text."""
-        out: list[tuple[str, tuple]] = []
+    def unplaced_targets(self) -> list[tuple[str, str]]:
+        """Where a piece can go: each part's text ("part:<id>"), and each measure's ("task:<id>:<n>")."""
+        out: list[tuple[str, str]] = []
         for node in self.program.parts():
-            out.append((node.heading, ("part", node.id)))
+            out.append((node.heading, f"part:{node.id}"))
             if node.kind == "measures":
                 for n, m in enumerate(self.draft.part(node.id).get("tasks", [])):
                     task = self.program.task(m.get("task", ""))
                     title = m.get("title") or (task.title if task else "")
-                    out.append((f"　{node.title} › {title}", ("task", node.id, n)))
+                    out.append((f"　{node.title} › {title}", f"task:{node.id}:{n}"))
         return out
 
     def show_unplaced(self) -> None:
@@ -196,20 +196,21 @@ class OverviewPage(DraftPage):
         self.place_button.setEnabled(chosen and not read_only)
         self.discard_button.setEnabled(chosen and not read_only)
 
-    def place_unplaced(self, row: int, where: tuple | None) -> None:
-        """Move entry `row` to the end of the text of `where` (("part", id) or ("task", id, n))."""
+    def place_unplaced(self, row: int, where: str | None) -> None:
+        """Move entry `row` to the end of the text of `where` ("part:<id>" or "task:<id>:<n>")."""
         entries = self.unplaced()
         if not (0 <= row < len(entries)) or not where:
             return
         entry = entries[row]
-        if where[0] == "task":
-            holder = self.draft.part(where[1]).get("tasks", [])[where[2]]
+        bits = where.split(":")
+        if bits[0] == "task":
+            holder = self.draft.part(bits[1]).get("tasks", [])[int(bits[2])]
         else:
-            holder = self.draft.part(where[1])
+            holder = self.draft.part(bits[1])
         before = holder.get("text", "")
         holder["text"] = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
         self._remove_unplaced(row)
-        self._reload_page(where[1])
+        self._reload_page(bits[1])
 
     def discard_unplaced(self, row: int) -> None:
         entries = self.unplaced()
