@@ -208,3 +208,74 @@ def test_doc_and_odt_are_converted_through_libreoffice(fmt, tmp_path):
     draft, report = open_word_plan(converted, "key_city_2021").build()
     assert paragraphs(draft.text("approach")) == ["坚持市场主导。"]
     assert report.paragraphs == 2 and report.placed == 2
+
+
+def test_word_list_numbers_are_read_as_the_heading_number(tmp_path):
+    """一、 typed by Word's automatic numbering (not in the text) still makes a heading."""
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    for text, body in (("建设基础", "扬州地处长江北岸。"), ("保障措施", "成立领导小组。")):
+        d.add_paragraph(text, style="List Number")
+        d.add_paragraph(body)
+    style = d.styles["List Number"].element
+    num_id = style.find(qn("w:pPr")).find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    numbering = d.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    lvl = abstract.find(qn("w:lvl"))
+    lvl.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+    lvl.find(qn("w:lvlText")).set(qn("w:val"), "%1、")
+    path = tmp_path / "numbered.docx"
+    d.save(path)
+    plan = open_word_plan(path, "key_city_2021")
+    assert [(h.text, h.depth) for h in plan.headings] == [("一、建设基础", 1), ("二、保障措施", 1)]
+    draft, report = plan.build()
+    assert draft.text("overview") == "扬州地处长江北岸。" and draft.text("safeguards") == "成立领导小组。"
+    assert report.unplaced == 0
+
+
+def test_tables_recognised_from_their_header_words_cell_by_cell(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("四、工作目标")
+    d.add_paragraph("到2023年，专利转化成效明显。")
+    rows = [["序号", "指标名称", "单位", "2020年（基期）", "2021年", "2022年", "2023年", "备注"],
+            ["1", "转化实施专利数量", "件", "1,200", "1440", "1730", "增长20%以上", "以备案为准"],
+            ["2", "技术合同成交额", "亿元", "35.5", "40", "46", "53", ""]]
+    t = d.add_table(rows=3, cols=8)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    d.add_paragraph("五、实施步骤")
+    s = d.add_table(rows=3, cols=5)
+    for r, row in enumerate([["年度", "主要任务", "进度安排", "牵头单位", "配合单位"],
+                             ["2021年", "加强顶层设计", "印发实施方案", "市市场监管局", "市科技局、市财政局"],
+                             ["", "自拟的任务", "完成摸底", "市科技局", ""]]):
+        for c, text in enumerate(row):
+            s.cell(r, c).text = text
+    s.cell(1, 0).merge(s.cell(2, 0))  # 年度 merged down over two rows, as plans do
+    s.cell(1, 0).text = "2021年"
+    d.add_paragraph("六、保障措施")
+    other = d.add_table(rows=2, cols=2)
+    other.cell(0, 0).text, other.cell(0, 1).text = "资金来源", "金额（万元）"
+    other.cell(1, 0).text, other.cell(1, 1).text = "市级财政", "3000"
+    path = tmp_path / "tables.docx"
+    d.save(path)
+    draft, report = open_word_plan(path, "key_city_2021").build()
+    inds = draft.part("targets")["indicators"]
+    assert [(i["key"], i["name"], i["unit"], i["baseline"], i["targets"]) for i in inds] == [
+        ("conversion_count", "转化实施专利数量", "件", 1200, [1440, 1730, None]),
+        (None, "技术合同成交额", "亿元", 35.5, [40, 46, 53]),
+    ]
+    assert inds[0]["note"] == "2023年：增长20%以上；以备案为准"  # words kept where no number fits
+    assert draft.part("schedule")["rows"] == [
+        {"year": 2021, "task": "top_design", "progress": "印发实施方案", "lead": "市市场监管局",
+         "partners": ["市科技局", "市财政局"]},
+        {"year": 2021, "task": "自拟的任务", "progress": "完成摸底", "lead": "市科技局", "partners": []},
+    ]
+    assert paragraphs(draft.text("safeguards")) == ["资金来源｜金额（万元）", "市级财政｜3000"]
+    assert (report.indicator_tables, report.schedule_tables, report.text_tables) == (1, 1, 1)
