@@ -90,6 +90,12 @@ def test_seed_plan_imports_every_paragraph_and_places_its_sections(number, tmp_p
     # What has no place (the title, the preamble) waits in 未归入, in order.
     assert report.unplaced == len(draft.data["unplaced"]) >= 1
     assert draft.data["unplaced"][0]["text"] == written[0].text
+    # The new draft is a working draft: the checks run, the book exports.
+    from desktop_app.book.export import export_docx
+    from desktop_app.core.rules import run_checks
+
+    assert any(f.rule == "unplaced.pending" for f in run_checks(plan.program, draft))
+    assert export_docx(draft, tmp_path / "book.docx").stat().st_size > 0
     print(f"seed {number}: " + " ".join(report.lines()))
 
 
@@ -279,3 +285,15 @@ def test_tables_recognised_from_their_header_words_cell_by_cell(tmp_path):
     ]
     assert paragraphs(draft.text("safeguards")) == ["资金来源｜金额（万元）", "市级财政｜3000"]
     assert (report.indicator_tables, report.schedule_tables, report.text_tables) == (1, 1, 1)
+
+
+def test_word_in_runs_without_qt(tmp_path):
+    """wordin/ and app/ never import Qt: the command line and the window share them."""
+    path = _minimal_docx(tmp_path / "plan.docx")
+    code = ("import sys\nfrom desktop_app.app.word_import import open_word_plan\n"
+            f"d, r = open_word_plan({str(path)!r}, 'key_city_2021').build()\n"
+            "assert d.text('approach') == '坚持市场主导。', d.data\n"
+            "bad = [m for m in sys.modules if m.startswith('PySide6')]\n"
+            "assert not bad, bad\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr

@@ -431,6 +431,10 @@ def read_blocks(path: str | Path) -> list:
         names = set(z.namelist())
         if "word/document.xml" not in names:
             raise WordInError(f"{path.name} 不是 Word 文档（.docx），无法导入。")
+        unpacked = sum(z.getinfo(n).file_size for n in ("word/document.xml", "word/styles.xml", "word/numbering.xml")
+                       if n in names)
+        if unpacked > MAX_BYTES:
+            raise WordInError(f"{path.name} 的正文解压后超过 {MAX_BYTES // 1024 // 1024} MB，不像是一份方案，无法导入。")
         root = _part(z, "word/document.xml")
         styles = _part(z, "word/styles.xml")
         numbering = _part(z, "word/numbering.xml")
