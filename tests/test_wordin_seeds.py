@@ -297,3 +297,41 @@ def test_word_in_runs_without_qt(tmp_path):
             "assert not bad, bad\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_heading_after_a_section_break_is_not_joined_to_the_line_before():
+    from desktop_app.wordin.assemble import Document
+
+    blocks = [Para("扬州市人民政府办公室关于印发工作方案的通知附件", index=1, section_end=True),
+              Para("一、总体要求", index=2),
+              Para("经过多年培育，扬州已初步形成政府引导、市场主导的专利转化", index=3, section_end=True),
+              Para("工作格局。", index=4)]
+    doc = Document.from_blocks(blocks)
+    assert [b.text for b in doc.blocks] == [
+        "扬州市人民政府办公室关于印发工作方案的通知附件", "一、总体要求", "经过多年培育，扬州已初步形成政府引导、市场主导的专利转化工作格局。"]
+
+
+def test_a_text_box_becomes_a_key_project(tmp_path):
+    """A 专栏 drawn as a text box (not a table) under a measure: a key project, items and all."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("三、重点任务")
+    d.add_paragraph("（一）大力发展知识产权金融")
+    d.add_paragraph("扩大质押融资规模。")
+    anchor = d.add_paragraph()
+    box = ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+           '<w:p><w:r><w:t>专栏1 知识产权金融重点项目</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>● 质押融资入园惠企</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>● 知识产权证券化</w:t></w:r></w:p>'
+           '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    anchor._p.append(parse_xml(box))
+    path = tmp_path / "box.docx"
+    d.save(path)
+    draft, report = open_word_plan(path, "key_city_2021").build()
+    measure = draft.part("measures")["tasks"][0]
+    assert measure["task"] == "finance" and measure["text"] == "扩大质押融资规模。"
+    assert measure["projects"] == [{"title": "专栏1 知识产权金融重点项目", "items": ["质押融资入园惠企", "知识产权证券化"]}]
+    assert report.projects == 1 and report.unplaced == 0

@@ -77,6 +77,7 @@ class Document:
 
     @classmethod
     def from_blocks(cls, blocks: list) -> "Document":
+        blocks = _join_split(blocks)
         heads = [h for h in (detect(b) for b in blocks if isinstance(b, Para)) if h is not None]
         return cls(blocks, heads)
 
@@ -382,6 +383,31 @@ class _Builder:
                 continue
             kept.append(entry)
         self.unplaced = kept
+
+
+_ENDS = tuple("。！？!?；;：:…”’）)」』】")
+
+
+def _join_split(blocks: list) -> list:
+    """Join a body paragraph LibreOffice cut in two where it put a section break.
+
+    Re-saving a book, LibreOffice may move a section break (a new page numbering) to the
+    end of a page and split the paragraph there; the first half then carries the break
+    and stops mid-sentence, the second goes on in the same style. Such halves are joined;
+    a heading after a section break is never joined to what comes before it."""
+    out: list = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (isinstance(block, Para) and isinstance(prev, Para) and prev.section_end
+                and len(prev.text.strip()) >= 20 and block.text.strip()
+                and not prev.text.rstrip().endswith(_ENDS) and prev.outline is None and block.outline is None
+                and prev.style == block.style and prev.align == block.align and not prev.toc and not block.toc
+                and detect(block) is None and not re.match(r"^[（(]?[一二三四五六七八九十\d]", block.text.strip())):
+            prev.text += block.text
+            prev.section_end = block.section_end
+            continue
+        out.append(block)
+    return out
 
 
 def _filled(part: dict, kind: str, builder: _Builder) -> bool:

@@ -256,7 +256,7 @@ class _Reader:
         if body is None:
             raise WordInError("文件中没有正文内容，不是一个可以导入的 Word 文档。")
         self._container(body)
-        return _join_split(self.blocks)
+        return self.blocks
 
     def _container(self, el) -> None:
         for child in el:
@@ -379,28 +379,6 @@ class _Reader:
                 rows.append(row)
         self.count += 1
         self.blocks.append(Table(rows, index=self.count, merged_down=merged))
-
-
-_ENDS = tuple("。！？!?；;：:…”’）)」』】")
-
-
-def _join_split(blocks: list) -> list:
-    """Join a body paragraph LibreOffice cut in two where it put a section break.
-
-    Re-saving a book, LibreOffice may move a section break (a new page numbering) into
-    the middle of a paragraph and split it there; the first half then carries the
-    break and stops mid-sentence. Such halves are joined again."""
-    out: list = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (isinstance(block, Para) and isinstance(prev, Para) and prev.section_end and prev.text.strip()
-                and block.text.strip() and not prev.text.rstrip().endswith(_ENDS) and prev.outline is None
-                and block.outline is None and prev.style == block.style and not prev.toc and not block.toc):
-            prev.text += block.text
-            prev.section_end = block.section_end
-            continue
-        out.append(block)
-    return out
 
 
 #: Refuse files above this before reading them (real plans, pictures and all, stay well below).
