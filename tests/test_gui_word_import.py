@@ -127,3 +127,28 @@ def test_a_bad_file_from_the_menu_says_why_and_creates_nothing(qtbot, window, tm
     assert wid.import_word_plan(window, str(bad)) is None
     assert said and "空文件" in said[0]
     assert len(window.store.list()) == before
+
+
+def test_mapping_view_follows_the_chosen_program_and_fits_the_screen(qtbot, tmp_path):
+    from desktop_app.app.word_import import open_word_plan
+    from desktop_app.core.program import available_programs
+    from desktop_app.ui.word_import_dialog import WordImportDialog, best_program
+
+    programs = available_programs()
+    plan = open_word_plan(_plan_docx(tmp_path / "方案.docx"), programs[0])
+    assert best_program(plan.document, programs).id == "key_city_2021"
+    dialog = WordImportDialog(plan, programs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() <= 1366 and dialog.height() <= 700
+    for index, program in enumerate(programs):
+        dialog.program_combo.setCurrentIndex(index)
+        combo = dialog.combos[0]
+        keys = [combo.itemData(i) for i in range(combo.count())]
+        assert keys[0] == "sub" and keys[-1] == "unplaced"
+        assert {k[5:] for k in keys if k.startswith("part:")} == {n.id for n in program.parts()}
+        assert {k[5:] for k in keys if k.startswith("task:")} == {t.id for t in program.tasks}
+        assert dialog.year.value() == program.year
+    # Cancel creates nothing.
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Rejected and dialog.result_draft is None

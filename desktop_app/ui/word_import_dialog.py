@@ -234,7 +234,7 @@ def import_word_plan(window, path: str | None = None, exec_dialog=None) -> str |
         return None
     draft, report = dialog.result_draft, dialog.result_report
     try:
-        window.store.save(draft)
+        window.store.save(draft, reason="import")
     except StoreError as exc:
         QMessageBox.critical(window, APP_NAME, str(exc))
         return None
