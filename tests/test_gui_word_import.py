@@ -148,7 +148,17 @@ def test_mapping_view_follows_the_chosen_program_and_fits_the_screen(qtbot, tmp_
         assert keys[0] == "sub" and keys[-1] == "unplaced"
         assert {k[5:] for k in keys if k.startswith("part:")} == {n.id for n in program.parts()}
         assert {k[5:] for k in keys if k.startswith("task:")} == {t.id for t in program.tasks}
-        assert dialog.year.value() == program.year
+        assert dialog.year.value() == program.year  # the document names no period
     # Cancel creates nothing.
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected and dialog.result_draft is None
+
+
+def test_each_heading_shows_the_text_under_it(tmp_path):
+    from desktop_app.app.word_import import open_word_plan
+    from desktop_app.ui.word_import_dialog import section_previews
+
+    plan = open_word_plan(_plan_docx(tmp_path / "方案.docx"), "key_city_2021")
+    previews = dict(zip((h.text for h in plan.headings), section_previews(plan.document)))
+    assert previews["一、发展基础"] == "镇江地处长江与京杭大运河交汇处。"
+    assert previews["三、重点任务"] == ""

@@ -335,3 +335,11 @@ def test_a_text_box_becomes_a_key_project(tmp_path):
     assert measure["task"] == "finance" and measure["text"] == "扩大质押融资规模。"
     assert measure["projects"] == [{"title": "专栏1 知识产权金融重点项目", "items": ["质押融资入园惠企", "知识产权证券化"]}]
     assert report.projects == 1 and report.unplaced == 0
+
+
+@needs_seeds
+def test_plan_year_from_the_documents_own_period(tmp_path):
+    path = tmp_path / "seed003.docx"
+    write_seed_docx("003", path)
+    draft, _ = open_word_plan(path, "university_ip_center_2022").build()
+    assert draft.data["period"] == {"start": 2021, "end": 2022}  # （2021-2023年）, the program's two years

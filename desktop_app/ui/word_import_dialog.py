@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.app.word_import import WordImport
 from desktop_app.core.program import Program
-from desktop_app.wordin.assemble import Document
+from desktop_app.wordin.assemble import Document, guess_year
 from desktop_app.wordin.mapping import UNPLACED, suggest, targets
 
 
@@ -33,6 +33,24 @@ def best_program(document: Document, programs: list[Program]) -> Program:
         own = {guide[i:i + 2] for i in range(len(guide) - 1)}
         return named, len(own & pairs) / max(len(own), 1)
     return max(programs, key=score)
+
+
+def section_previews(document: Document, limit: int = 300) -> list[str]:
+    """For each heading, the beginning of the text under it (until the next heading)."""
+    at = {id(h.para): n for n, h in enumerate(document.headings)}
+    texts = [""] * len(document.headings)
+    current = -1
+    for block in document.blocks:
+        if id(block) in at:
+            current = at[id(block)]
+            continue
+        if current < 0 or len(texts[current]) >= limit:
+            continue
+        text = block.text if block.kind == "paragraph" and not block.toc else \
+            ("［表格］" if block.kind == "table" else "")
+        if text.strip():
+            texts[current] = (texts[current] + "\n" + text.strip()).strip()[:limit]
+    return texts
 
 
 class WordImportDialog(QDialog):
@@ -63,7 +81,7 @@ class WordImportDialog(QDialog):
         self.city.setPlaceholderText("默认取自申报单位或方案标题")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(plan.program.year)
+        self.year.setValue(guess_year(plan.document, plan.program))
         who.addWidget(QLabel("申报单位"))
         who.addWidget(self.organization, 2)
         who.addWidget(QLabel("所在城市"))
@@ -121,17 +139,18 @@ class WordImportDialog(QDialog):
         program = self.program()
         self.plan = WordImport(self.plan.path, program, self.plan.document,
                                suggest(program, self.plan.document.headings))
-        self.year.setValue(program.year)
+        self.year.setValue(guess_year(self.plan.document, program))
         self._fill()
 
     def _fill(self) -> None:
         plan = self.plan
         options = targets(plan.program)
+        previews = section_previews(plan.document)
         self.table.setRowCount(len(plan.headings))
         self.combos = []
         for row, (heading, key) in enumerate(zip(plan.headings, plan.suggestion)):
             item = QTableWidgetItem("　" * max(heading.depth - 1, 0) + heading.text)
-            item.setToolTip(f"第{heading.para.index}段")
+            item.setToolTip(f"第{heading.para.index}段\n{previews[row]}" if previews[row] else f"第{heading.para.index}段")
             self.table.setItem(row, 0, item)
             combo = QComboBox()
             combo.setAccessibleName(f"“{heading.text}”放入")

@@ -499,7 +499,7 @@ def build_draft(program: Program, doc: Document, mapping: list[str] | None = Non
         mapping = doc.suggestion(program)
     if len(mapping) != len(doc.headings):
         raise ValueError("mapping must give one target per heading")
-    draft = new_draft(program, organization=organization, city=city or "", year=year)
+    draft = new_draft(program, organization=organization, city=city or "", year=year or guess_year(doc, program))
     builder = _Builder(program, draft, doc, mapping)
     builder.run()
     if not draft.applicant.get("city"):
@@ -520,3 +520,23 @@ def guess_city(doc: Document, organization: str = "") -> str:
         if m and not m.group(1).startswith(("省", "全市", "我市")):
             return m.group(1)
     return ""
+
+
+_PERIOD = re.compile(r"(20\d\d)\s*年?\s*[-—–－~～至到]\s*(20\d\d)\s*年")
+
+
+def guess_year(doc: Document, program: Program) -> int:
+    """The first year of the plan: the indicator table's first year column, else a period
+    such as （2021-2023年） near the top, else the program's own year."""
+    for block in doc.blocks:
+        if isinstance(block, Table) and tables.kind_of(block) == tables.INDICATORS and block.rows:
+            years = [int(m.group(1)) for h in block.rows[0] if (m := tables._YEAR.search(h))
+                     and not any(w in h for w in ("基期", "基数", "现状", "基准"))]
+            if years:
+                return min(years)
+    for block in doc.blocks[:15]:
+        if isinstance(block, Para) and not block.toc:
+            m = _PERIOD.search(block.text)
+            if m and int(m.group(1)) <= int(m.group(2)):
+                return int(m.group(1))
+    return program.year
