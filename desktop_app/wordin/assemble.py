@@ -64,9 +64,6 @@ class Report:
             out.append("已填入：" + "、".join(self.parts_filled) + "。")
         return out
 
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
-
 
 @dataclass
 class Document:
@@ -98,13 +95,16 @@ class _Builder:
         self.indicators: list[dict] | None = None
         self.rows: list[dict] | None = None
         self.attachments: list[str] | None = None
-        self.unplaced: list[dict] = []  # {text, kind, source, lines: count, generated_ok}
+        self.unplaced: list[dict] = []  # {text, kind, source, count: paragraphs in it}
         self.current: tuple[str, Any] | None = None
         self.mode = ""  # "" | "attach_list" | "attach_page"
         self.page_title_pending = False
         measures = program.part_of_kind("measures")
         self.measures_id = measures.id if measures else None
         self.years = draft.plan_years
+        form = program.book.get("application_form") or {}
+        self.captions = {program.book.get("indicator_table_title", "绩效目标指标表"),
+                         program.book.get("schedule_table_title", "进度安排表"), form.get("indicator_title", "绩效目标")}
 
     # where text goes ------------------------------------------------------------
     def _add(self, lines: list[str], source: str, kind: str = "paragraph", count: int = 1) -> None:
@@ -157,8 +157,8 @@ class _Builder:
             self._heading(heading, self.mapping.get(id(p), SUB), source)
             return
         if isinstance(nxt, Table) and tables.kind_of(nxt) in (tables.INDICATORS, tables.SCHEDULE) \
-                and len(text) <= 30 and not re.search(r"[。；，：]$", text):
-            self.report.placed += 1  # the table's caption: the program prints its own
+                and re.sub(r"\s+", "", text) in self.captions:
+            self.report.placed += 1  # the table's caption: the program prints the same one itself
             return
         m = _NOTE.match(text)
         if m and self.current and self.current[0] == "measure" and (m.group("lead") or m.group("partners")):
