@@ -262,6 +262,9 @@ class _Builder:
     def _table(self, table: Table) -> None:
         self.report.tables += 1
         kind = tables.kind_of(table)
+        if (kind == tables.INDICATORS and self.program.part_of_kind("targets") is None) or \
+                (kind == tables.SCHEDULE and self.program.part_of_kind("schedule") is None):
+            kind = tables.TEXT  # a program without that table: the rows stay as text
         source = f"第{table.index}段处的表格"
         if kind == tables.INDICATORS:
             rows = tables.indicators(self.program, table, self.years)
@@ -358,8 +361,6 @@ class _Builder:
                 part["indicators"] = self.indicators
             if node.kind == "schedule" and self.rows is not None:
                 part["rows"] = self.rows
-        if self.indicators is not None and program.part_of_kind("targets") is None:
-            self._unplace([f"{i['name']}{tables.CELL_SEP}{i['unit']}" for i in self.indicators], "table", "绩效目标表")
         if self.attachments is not None:
             d.data["attachments"] = [{"title": t, "pages": None, "file": None} for t in self.attachments]
         self.report.indicators = len(self.indicators or [])
