@@ -343,3 +343,21 @@ def test_plan_year_from_the_documents_own_period(tmp_path):
     write_seed_docx("003", path)
     draft, _ = open_word_plan(path, "university_ip_center_2022").build()
     assert draft.data["period"] == {"start": 2021, "end": 2022}  # （2021-2023年）, the program's two years
+
+
+def test_a_boxed_column_of_rows_is_a_key_project_too(tmp_path):
+    """A 专栏 laid out as one column, the title in the first row and a row per project."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("三、建设举措")
+    d.add_paragraph("（一）组织专场专利对接活动")
+    t = d.add_table(rows=3, cols=1)
+    for row, text in enumerate(["专栏3 专场对接重点活动", "● 高校院所进园区", "● 涉农专利下乡"]):
+        t.cell(row, 0).text = text
+    path = tmp_path / "column.docx"
+    d.save(path)
+    draft, report = open_word_plan(path, "key_city_2021").build()
+    assert draft.part("measures")["tasks"][0]["projects"] == [
+        {"title": "专栏3 专场对接重点活动", "items": ["高校院所进园区", "涉农专利下乡"]}]
+    assert report.projects == 1 and report.text_tables == 0

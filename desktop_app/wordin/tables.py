@@ -26,9 +26,15 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
+def _one_column(table: Table) -> bool:
+    return bool(table.rows) and all(len([c for c in row if c.strip()]) <= 1 and len(row) >= 1 for row in table.rows)
+
+
 def kind_of(table: Table) -> str:
     if table.box or table.single_cell:
         return PROJECT
+    if _one_column(table) and _norm(table.rows[0][0]).startswith("专栏"):
+        return PROJECT  # a box drawn as one column: the title row, then a row per project
     if not table.rows:
         return TEXT
     head = [_norm(c) for c in table.rows[0]]
@@ -52,7 +58,7 @@ def text_rows(table: Table) -> list[str]:
 
 
 def project(table: Table) -> dict:
-    raw = table.rows[0][0] if table.rows and table.rows[0] else ""
+    raw = "\n".join(next((c for c in row if c.strip()), "") for row in table.rows)
     lines = [line.strip() for line in raw.replace("\r", "\n").split("\n") if line.strip()]
     title = lines[0] if lines else ""
     items = [_BULLET.sub("", line).strip() for line in lines[1:]]
