@@ -1,6 +1,6 @@
-"""The application layer: what the program does, in plain Python (no Qt).
+"""The application layer: use-cases shared by the window and the command line (no Qt here).
 
 The window (ui/) and the command line (cli.py) are two faces of these use-cases, so the
-same draft gives the same book from either. Modules here are imported when first used:
-nothing in this package is on the start path of the window.
+same draft gives the same book from either. Only wizard_plan (small, core only) is on
+the window's start path; the others are imported when first used.
 """
