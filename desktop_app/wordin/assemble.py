@@ -73,7 +73,7 @@ class Document:
     headings: list[Heading]
 
     @classmethod
-    def from_blocks(cls, blocks: list) -> "Document":
+    def from_blocks(cls, blocks: list) -> Document:
         blocks = _join_split(blocks)
         heads = [h for h in (detect(b) for b in blocks if isinstance(b, Para)) if h is not None]
         return cls(blocks, heads)
