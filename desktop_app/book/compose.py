@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
+    AttachmentList, AttachmentPage, Block, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
     Paragraph, Section, Table, Title,
 )
 from desktop_app.core.cleaning import paragraphs, xml_safe
@@ -115,7 +115,8 @@ def indicator_table(program: Program, draft: Draft, caption: str | None = None) 
 
 def schedule_table(program: Program, draft: Draft) -> Table:
     """进度安排表, rows in year order (stable within a year, as the officer entered them)."""
-    part = draft.part(program.part_of_kind("schedule").id)
+    node = program.part_of_kind("schedule")
+    part = draft.part(node.id) if node is not None else {}
     rows = sorted(part.get("rows", []), key=lambda r: (r.get("year") or 9999))
     body = []
     for row in rows:
@@ -283,7 +284,7 @@ def compose(program: Program, draft: Draft) -> Book:
         elif kind == "attachments":
             if attachments:
                 notes_title, notes = indicator_notes(program, draft)
-                pages = [
+                pages: list[Block] = [
                     AttachmentPage(n, a["title"].strip(), notes if a["title"].strip() == notes_title else ())
                     for n, a in enumerate(attachments, 1)
                 ]

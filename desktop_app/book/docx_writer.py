@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -96,7 +97,7 @@ class DocxWriter:
             # (a few ms per style): plan-* names are ours and new.
             style = StyleFactory(self.doc.styles.element.add_style_of_type(
                 f"plan-{key}", WD_STYLE_TYPE.PARAGRAPH, False))
-            style.base_style = self._normal
+            style.base_style = self._normal  # type: ignore[attr-defined]  # a paragraph style
             style.element.find(qn("w:name")).set(qn("w:val"), name)
         style.quick_style = True
         rpr = style.element.get_or_add_rPr()
@@ -265,7 +266,7 @@ class DocxWriter:
         return sec
 
     # blocks -----------------------------------------------------------------------------
-    def write(self, book: Book) -> Document:
+    def write(self, book: Book) -> DocxDocument:
         self.doc.core_properties.title = book.title
         self.doc.core_properties.author = ""
         self.doc.core_properties.comments = ""

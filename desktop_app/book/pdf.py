@@ -14,6 +14,7 @@ to Debian stand-ins; see that file.
 from __future__ import annotations
 
 import functools
+from typing import Any
 import glob
 import os
 import queue
@@ -120,7 +121,7 @@ def find_uno_python(soffice: Path | str) -> str | None:
 # environment ---------------------------------------------------------------------------
 def _no_window() -> dict:
     """Keep console windows from flashing up on Windows."""
-    return {"creationflags": subprocess.CREATE_NO_WINDOW} if WINDOWS else {}
+    return {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)} if WINDOWS else {}
 
 
 def _clean_env() -> dict[str, str]:
@@ -152,7 +153,7 @@ def _soffice_env() -> dict[str, str]:
 
 def _popen(cmd: list[str], **kw) -> subprocess.Popen:
     # Own process group: oosplash starts soffice.bin as a child, and both must go.
-    extra = {} if WINDOWS else {"start_new_session": True}
+    extra: dict[str, Any] = {} if WINDOWS else {"start_new_session": True}
     return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, **extra, **_no_window(), **kw)
 
 

@@ -32,7 +32,7 @@ def shift_years(text: str, delta: int, period: tuple[int, int] | None = None) ->
     return move_plan_years(text, period or (1990, 2099), delta)
 
 
-def _text_fields(data: dict[str, Any]) -> Iterator[tuple[str, dict, str]]:
+def _text_fields(data: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
     """(path, container, key) of every free-text field of a draft document."""
     for part_id, part in data.get("parts", {}).items():
         base = f"parts.{part_id}"
@@ -151,8 +151,8 @@ def carry_over(old: Draft, new_year: int) -> Draft:
 def review_text(draft: Draft, program=None) -> str:
     """The review list as plain text (the command line prints it): part by part, each
     change before → after and each 待更新 statement with its years."""
-    def heading(part: str) -> str:
-        return rv.page_title(program, part) if program is not None else part
+    def heading(part: str | None) -> str:
+        return rv.page_title(program, part or "") if program is not None else (part or "")
     all_items = rv.items(draft)
     c = rv.counts(draft)
     lines = [f"自动改动 {c[rv.CHANGED]} 处，待更新 {c[rv.STALE]} 处"

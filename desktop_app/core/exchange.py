@@ -84,13 +84,15 @@ def _describe(error: jsonschema.ValidationError) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where}：缺少必填字段“{missing}”，请补上"
     if v == "type":
-        want = error.validator_value
-        want = [want] if isinstance(want, str) else want
-        names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
+        want: Any = error.validator_value
+        wants = [want] if isinstance(want, str) else list(want)
+        names = "或".join(_TYPE_NAMES.get(w, w) for w in wants)
         return f"{where}：应为{names}，现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}"
     if v == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
-        extra = "、".join(f"“{k}”" for k in error.instance if k not in known)
+        schema: Any = error.schema
+        instance: Any = error.instance
+        known = set(schema.get("properties", {}))
+        extra = "、".join(f"“{k}”" for k in instance if k not in known)
         return f"{where}：有本程序不认识的字段 {extra}，请删除或检查拼写"
     if v in ("minimum", "maximum"):
         return f"{where}：数值 {error.instance} 超出允许范围"

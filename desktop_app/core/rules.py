@@ -442,6 +442,8 @@ def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
                 if also is None:
                     continue
                 v = values[i]
+                if v is None:  # _year_ok is False only for a figure that is there
+                    continue
                 if th.kind == "total":
                     how = "低于" if v < limit else "未达到"
                     yield Finding(ERROR, rid, node.id, field,
@@ -449,6 +451,8 @@ def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
                                   f"（{_needed(limit, th.op, unit)}）{also}")
                     continue
                 prev = baseline if i == 0 else values[i - 1]
+                if prev is None:
+                    continue
                 bound = prev * (100 + limit) / 100
                 growth = ((v - prev) * 100 / prev).quantize(Decimal("0.1"), ROUND_DOWN)
                 how = "低于" if v < bound else "未达到"
@@ -472,11 +476,12 @@ def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: lis
                        years: list[int], name: str, unit: str) -> str:
     """The guide's 年均: the mean of the yearly targets (total), or the compound yearly growth
     from the baseline to the last year (growth). "" when met or not yet computable."""
-    if not years or any(v is None for v in values):
+    figures = [v for v in values if v is not None]
+    if not years or len(figures) < len(values):
         return ""
     span = f"{years[0]}—{years[-1]}年"
     if th.kind == "total":
-        mean = sum(values) / len(values)
+        mean = sum(figures, Decimal(0)) / len(figures)
         if _passes(mean, th.op, limit):
             return ""
         shown = mean.quantize(Decimal("0.01"), ROUND_DOWN).normalize()
@@ -484,7 +489,7 @@ def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: lis
                 f"（年均{_needed(limit, th.op, unit)}）")
     if baseline is None or baseline <= 0:
         return ""
-    last = values[-1]
+    last = figures[-1]
     bound = baseline * ((100 + limit) / 100) ** len(values)
     if _passes(last, th.op, bound):
         return ""

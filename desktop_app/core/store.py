@@ -78,7 +78,7 @@ class DraftSummary:
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["drafts"].create(
+    db.table("drafts").create(
         {
             "id": str, "program_id": str, "city": str, "year": int, "title": str,
             "is_sample": int, "parent_id": str, "data": str, "last_page": str,
@@ -87,18 +87,18 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"program_id", "data", "created", "updated"},
     )
-    db["drafts"].create_index(["updated"])
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("drafts").create_index(["updated"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
     """History: snapshots of each draft (修订记录)."""
-    db["revisions"].create(
+    db.table("revisions").create(
         {"id": int, "draft_id": str, "saved_at": str, "reason": str, "parts": str, "data": str},
         pk="id",
         not_null={"draft_id", "saved_at", "data"},
     )
-    db["revisions"].create_index(["draft_id", "saved_at"])
+    db.table("revisions").create_index(["draft_id", "saved_at"])
 
 
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
@@ -150,7 +150,9 @@ class DraftStore:
     """Drafts in SQLite: save, load, list, delete, and small per-user settings (meta)."""
 
     def __init__(self, path: str | Path | None = None, *, memory: bool = False):
-        self.path = None if memory else Path(path)
+        if not memory and path is None:
+            raise ValueError("DraftStore needs a path, or memory=True")
+        self.path = None if memory or path is None else Path(path)
         #: This open store's own mark on the drafts it claims.
         self.token = os.urandom(16).hex()  # random, as uuid4 (whose import cost a start 2 ms)
         self._claimed: set[str] = set()
@@ -463,7 +465,7 @@ class DraftStore:
             ours = claim is not None and claim.token == self.token
             if claim is not None and not ours and not claim.abandoned():
                 return False
-            self._write_claim(draft_id, claim.since if ours else None)
+            self._write_claim(draft_id, claim.since if claim is not None and ours else None)
         self._claimed.add(draft_id)
         return True
 

@@ -230,7 +230,7 @@ class _Builder:
             return True
         if self.mode == "attach_list":
             m = _ATTACH_ITEM.match(compact)
-            if m:
+            if m and self.attachments is not None:  # set when the list began
                 self.attachments.append(m.group("title"))
                 self.report.placed += 1
                 return True
@@ -472,7 +472,8 @@ def generated_texts(program: Program, draft: Draft) -> set[str]:
     for section in book.sections:
         for block in section.blocks:
             if isinstance(block, model.Cover):
-                add(block.program_line), add(block.title), add(block.mark)
+                for text in (block.program_line, block.title, block.mark):
+                    add(text)
                 for label, value in block.fields:
                     add(f"{label}：{value}")
             elif isinstance(block, model.Letter):
@@ -488,7 +489,8 @@ def generated_texts(program: Program, draft: Draft) -> set[str]:
             elif isinstance(block, model.Paragraph) and section.kind != "plan":
                 add(block.text)
             elif isinstance(block, model.AttachmentPage):
-                add(f"附件{block.number}"), add(block.title)
+                add(f"附件{block.number}")
+                add(block.title)
     return out
 
 
