@@ -528,18 +528,31 @@ def export_time() -> dt.datetime:
 
 
 def _dated(data: bytes, when: dt.datetime) -> bytes:
-    """The .docx with every part dated `when` (python-docx dates them the moment it saves)."""
+    """The .docx with every part dated `when` (python-docx dates them the moment it saves).
+
+    Only the DOS date and time fields of each local and central header change, in place:
+    nothing is decompressed or compressed again."""
+    import struct
     import zipfile
 
-    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            if info.date_time == stamp:
-                dst.writestr(info, src.read(info))
-                continue
-            dated = zipfile.ZipInfo(info.filename, date_time=stamp)
-            dated.compress_type = info.compress_type
-            dated.external_attr = info.external_attr
-            dst.writestr(dated, src.read(info))
-    return out.getvalue()
+    year = min(max(when.year, 1980), 2107)  # what a zip header can hold
+    dos_date = ((year - 1980) << 9) | (when.month << 5) | when.day
+    dos_time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+    stamp = struct.pack("<HH", dos_time, dos_date)
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        central = archive.start_dir  # where the central directory begins
+    for info in infos:
+        local = info.header_offset
+        if out[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        out[local + 10:local + 14] = stamp
+    offset = central
+    for _info in infos:
+        if out[offset:offset + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip layout")
+        out[offset + 12:offset + 16] = stamp
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", out, offset + 28)
+        offset += 46 + name_len + extra_len + comment_len
+    return bytes(out)
