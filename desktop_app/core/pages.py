@@ -7,8 +7,6 @@ their findings by this order and core imports nothing above it.)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from desktop_app.core.completeness import REVIEW_PAGE
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import Program
@@ -20,11 +18,23 @@ REVIEW = REVIEW_PAGE
 VIEW, REVIEW_KIND, FORM, PART = "view", "review", "form", "part"
 
 
-@dataclass(frozen=True)
 class Page:
-    key: str
-    title: str
-    kind: str  # VIEW, REVIEW_KIND, FORM or PART (an outline part of the 建设方案)
+    """One page: its key, title and kind (VIEW, REVIEW_KIND, FORM or PART, an outline part
+    of the 建设方案). A plain class, not a dataclass: this module is on the start path."""
+
+    __slots__ = ("key", "kind", "title")
+
+    def __init__(self, key: str, title: str, kind: str):
+        self.key, self.title, self.kind = key, title, kind
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Page) and (self.key, self.title, self.kind) == (other.key, other.title, other.kind)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.title, self.kind))
+
+    def __repr__(self) -> str:
+        return f"Page({self.key!r}, {self.title!r}, {self.kind!r})"
 
     @property
     def is_view(self) -> bool:
