@@ -62,14 +62,15 @@ def _default_store_exists() -> bool:
 
 
 def cmd_import(args) -> int:
-    from desktop_app.core.exchange import read_draft_file
+    """导入草稿文件, as the window's (app/drafts.py); a draft already there only with --replace."""
+    from desktop_app.app.drafts import REPLACE, DraftExists, import_draft, read_draft
 
-    draft = read_draft_file(args.file)
-    store = _store(args)
-    if store.exists(draft.id) and not args.replace:
+    draft = read_draft(args.file)
+    try:
+        draft = import_draft(_store(args), draft, REPLACE if args.replace else None)
+    except DraftExists:
         print(f"库中已有编号为 {draft.id} 的草稿；如要覆盖，请加 --replace", file=sys.stderr)
         return 1
-    store.save(draft)
     print(f"已导入：{draft.title}（编号 {draft.id}）")
     return 0
 
@@ -92,20 +93,15 @@ def cmd_check(args) -> int:
     """Run the guide's checks; exit 1 when any error is found (for scripts and CI)."""
     import json as _json
 
-    from desktop_app.core.exchange import read_draft_file
-    from desktop_app.core.program import get_program
-    from desktop_app.core.rules import findings_to_json, has_errors, run_checks
+    from desktop_app.app.drafts import check, check_lines, read_draft
+    from desktop_app.core.rules import findings_to_json, has_errors
 
-    draft = read_draft_file(args.json) if args.json else _store(args).load(args.draft)
-    findings = run_checks(get_program(draft.program_id), draft)
+    draft = read_draft(args.json) if args.json else _store(args).load(args.draft)
+    findings = check(draft)
     if args.format == "json":
         print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
     else:
-        labels = {"error": "错误", "warning": "警告", "hint": "提示"}
-        for f in findings:
-            print(f"[{labels.get(f.severity, f.severity)}] {f.message}  ({f.page}:{f.field})")
-        errors = sum(f.severity == "error" for f in findings)
-        print(f"共 {len(findings)} 条：{errors} 个错误" if findings else "检查通过，没有发现问题。")
+        print("\n".join(check_lines(findings)))
     return 1 if has_errors(findings) else 0
 
 

@@ -179,6 +179,7 @@ def test_ctrl_e_goes_to_export_page_and_exports(qtbot, window, tmp_path):
     window.wizard.export_page.choose_path = lambda: str(out)
     _press(qtbot, window, Qt.Key.Key_E)
     assert window.wizard.current_key() == "export"
+    qtbot.waitUntil(lambda: not window.wizard.export_page.docx_busy, timeout=60_000)  # written in its thread
     assert out.is_file()
     assert "一、建设基础" in [p.text for p in Document(str(out)).paragraphs]
     assert window.wizard.export_page.open_file.isEnabled()
