@@ -198,7 +198,9 @@ def draft_to_json_text(draft: Draft) -> str:
 def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
     """Write beside the target, then replace it: a failure leaves the old file intact."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A short temporary name: a target whose name is already near the file system's
+    # 255-byte limit must still be writable (".<name>.XXXXXXXX.tmp" added 14 bytes).
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
