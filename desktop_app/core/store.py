@@ -513,6 +513,8 @@ class DraftStore:
             where = "已重新保存为该草稿"
         self._base.pop(draft.id, None)
         self._claimed.discard(draft.id)
+        if claim is not None and claim.token == self.token:
+            self.db.execute("DELETE FROM meta WHERE key = ?", [claim_key(draft.id)])
         who = claim.describe() if held else "另一个“专利转化申报助手”"
         return DraftConflict(
             f"草稿“{draft.title}”在本窗口暂停（如电脑休眠）期间已由{who}修改。为免覆盖那边的修改，"
