@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -169,7 +170,12 @@ def read_draft_file(path: str | os.PathLike) -> Draft:
                                  "（草稿文件一般小于 1 MB），请检查选择的文件"], str(path))
 
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device would block the read (or never end): only plain files.
+            what = "文件夹" if stat.S_ISDIR(info.st_mode) else "管道或设备文件"
+            raise DraftFormatError([f"这是一个{what}，不是草稿文件，请选择 .json 文件"], str(path))
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise too_big(_size_text(size))
         # Read at most one byte past the limit: a device or a file still growing
