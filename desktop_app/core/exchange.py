@@ -36,7 +36,10 @@ class DraftFormatError(ValueError):
 
 @lru_cache(maxsize=1)
 def draft_schema() -> dict[str, Any]:
-    return json.loads(paths.resource("schema", "draft.schema.json").read_text(encoding="utf-8"))
+    """The draft schema, with the limits of core.limits (the one limit table) applied."""
+    from desktop_app.core.limits import apply_to_schema
+
+    return apply_to_schema(json.loads(paths.resource("schema", "draft.schema.json").read_text(encoding="utf-8")))
 
 
 _TYPE_NAMES = {
@@ -99,8 +102,10 @@ def _describe(error: "jsonschema.ValidationError") -> str:
         return f"{where}：格式不对（{error.instance!r}），日期请写成 2021-03-01"
     if v == "const":
         return f"{where}：应为 {error.validator_value!r}，这不是本程序的草稿文件"
-    if v in ("maxLength", "maxItems"):
-        return f"{where}：内容过长"
+    if v == "maxLength":
+        return f"{where}：内容过长（{len(error.instance)} 字，最多 {error.validator_value} 字），请精简"
+    if v == "maxItems":
+        return f"{where}：行数过多（{len(error.instance)} 行，最多 {error.validator_value} 行），请合并或精简"
     return f"{where}：{error.message}"
 
 
@@ -134,6 +139,12 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
     def refuse_constant(name):
         raise ValueError(f"文件中有非数字的数值 {name}，请改为实际数字或留空")
 
+    def bounded_int(literal):
+        # Python refuses (in English) to convert more than 4300 digits; no figure has 30.
+        if len(literal.lstrip("-")) > 30:
+            raise ValueError(f"文件中有位数过多的数值（{len(literal)} 位），请改为实际数字")
+        return int(literal)
+
     def finite_float(literal):
         value = float(literal)
         if value != value or value in (float("inf"), float("-inf")):
@@ -141,7 +152,7 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
         return value
 
     try:
-        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
         raise DraftFormatError([f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"], source) from exc
     except ValueError as exc:  # raised by the two hooks above
