@@ -492,7 +492,7 @@ class RowTable(QWidget):
         if not self.can_add:
             return
         if len(self.rows) >= TABLE_MAX_ROWS:
-            self.show_live_error(too_many_rows_message("本表"))
+            self.show_live_error(too_many_rows_message("本表", TABLE_MAX_ROWS))
             return
         before = self._snapshot()
         at = self.table.currentRow() + 1 if self.table.currentRow() >= 0 else len(self.rows)
