@@ -205,6 +205,7 @@ class DraftStore:
         #: The latest revision this copy wrote, per draft: only those are folded into.
         self._own_revision: dict[str, int] = {}
         conn = None
+        self._stamp = False  # an older file of ours, found without our application_id
         if not memory:
             # Before SQLite opens it for writing (which would roll back a hot journal
             # or replay a WAL): a file that is not ours must not be touched at all.
@@ -225,6 +226,9 @@ class DraftStore:
                 # NORMAL is durable across an application crash in WAL mode;
                 # only a power cut can lose the last transaction.
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                if self._stamp:  # checked read-only above, and ours: mark it, so later opens skip that check
+                    with contextlib.suppress(sqlite3.Error):
+                        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except StoreError:
             if conn is not None:
                 conn.close()
@@ -327,10 +331,11 @@ class DraftStore:
                              "请选择正确的草稿库文件，或另选一个文件名。")
         if app_id not in (0, APPLICATION_ID) or version < 0:
             raise foreign
-        from urllib.parse import quote
-
+        if app_id == APPLICATION_ID:
+            return  # marked as ours when it was made (or first opened after the check below)
+        self._stamp = True
         try:
-            ro = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            ro = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
         try:
