@@ -387,3 +387,31 @@ def test_a_session_checkpoints_when_idle(qtbot, tmp_path, sample_draft, program,
     session.touch()
     qtbot.waitUntil(lambda: bool(calls), timeout=3000)
     s.close()
+
+
+def _with_wal(path, change):
+    """Our library, changed by `change(conn)` inside its -wal, left as a crash leaves it."""
+    DraftStore(path).close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    change(conn)
+    copies = {p.name: p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name)}
+    conn.close()
+    for p in path.parent.iterdir():
+        if p.name.startswith(path.name):
+            p.unlink()
+    for name, data in copies.items():
+        (path.parent / name).write_bytes(data)
+
+
+def test_a_newer_library_with_a_wal_is_refused_untouched(tmp_path):
+    path = tmp_path / "drafts.sqlite3"
+    _with_wal(path, lambda conn: conn.execute("PRAGMA user_version = 99"))
+    assert (tmp_path / "drafts.sqlite3-wal").stat().st_size > 0
+    before = _files(tmp_path)
+    with pytest.raises(StoreError, match="更新版本"):
+        DraftStore(path)
+    after = _files(tmp_path)
+    for files in (before, after):
+        files.pop(path.name + "-shm", None)
+    assert after == before

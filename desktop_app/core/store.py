@@ -206,6 +206,7 @@ class DraftStore:
         self._own_revision: dict[str, int] = {}
         conn = None
         self._stamp = False  # an older file of ours, found without our application_id
+        self._inspected = False  # _inspect_file checked the file (integrity included)
         if not memory:
             # Before SQLite opens it for writing (which would roll back a hot journal
             # or replay a WAL): a file that is not ours must not be touched at all.
@@ -331,32 +332,50 @@ class DraftStore:
                              "请选择正确的草稿库文件，或另选一个文件名。")
         if app_id not in (0, APPLICATION_ID) or version < 0:
             raise foreign
-        if app_id == APPLICATION_ID:
-            return  # marked as ours when it was made (or first opened after the check below)
-        self._stamp = True
+        self._stamp = app_id != APPLICATION_ID
+        # Without a -wal or -journal beside it the file holds everything and no copy of the
+        # program is writing it in WAL mode: read it as immutable, so SQLite creates no -wal
+        # or -shm of its own beside a file it then refuses. With one, read-only: it writes
+        # nothing to the file (a -shm index may appear next to a -wal).
+        sides = [self.path.with_name(self.path.name + s) for s in ("-wal", "-journal")]
+        mode = "mode=ro" if any(p.exists() for p in sides) else "mode=ro&immutable=1"
         try:
-            ro = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            ro = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
+        # Everything that refuses a file is decided here, read-only: a connection that
+        # could write, closed after a refusal, would checkpoint a -wal into the file.
         try:
             version = ro.execute("PRAGMA user_version").fetchone()[0]
-            tables = {name: {c[1] for c in ro.execute(f"PRAGMA table_info(\"{name}\")")}
-                      for (name,) in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                      if '"' not in name}
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"草稿库文件 {self.path} 由更新版本的程序创建（库版本 {version}，本程序支持 {SCHEMA_VERSION}），"
+                    "为避免损坏，程序没有打开它。请升级程序。")
+            if version < 0:
+                raise foreign
+            if app_id != APPLICATION_ID:
+                tables = {name: {c[1] for c in ro.execute(f"PRAGMA table_info(\"{name}\")")}
+                          for (name,) in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                          if '"' not in name}
+                if version == 0 and tables:
+                    raise foreign
+                for number in range(1, version + 1):
+                    for table, columns in _OUR_TABLES.get(number, {}).items():
+                        if not columns <= tables.get(table, set()):
+                            raise foreign
+            if version >= 1:
+                problems = [row[0] for row in ro.execute("PRAGMA quick_check").fetchall()]
+                if problems != ["ok"]:
+                    raise StoreError(f"草稿库文件 {self.path} 已损坏，程序没有改动它。"
+                                     "请从备份恢复，或把它移走后重新打开程序。")
         except sqlite3.DatabaseError as exc:
             if _error_kind(exc) == "readonly" and app_id == APPLICATION_ID:
-                return  # ours, with a transaction to roll back: SQLite does that on opening
+                self._inspected = False  # ours, with a transaction to roll back: SQLite does that on opening
+                return
             raise StoreError(self._explain(exc) if _error_kind(exc) != "readonly" else str(foreign)) from exc
         finally:
             ro.close()
-        if version > SCHEMA_VERSION:
-            return  # _check_file says it is newer
-        if version < 0 or (version == 0 and tables):
-            raise foreign
-        for number in range(1, version + 1):
-            for table, columns in _OUR_TABLES.get(number, {}).items():
-                if not columns <= tables.get(table, set()):
-                    raise foreign
+        self._inspected = True
 
     def _check_file(self) -> None:
         """Refuse, before any write, a file that is newer, damaged, or some other program's database."""
@@ -378,6 +397,8 @@ class DraftStore:
                     "请选择正确的草稿库文件，或另选一个文件名。"
                 )
             return
+        if self._inspected:
+            return  # checked read-only by _inspect_file
         problems = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
         if problems != ["ok"]:
             raise sqlite3.DatabaseError("database disk image is malformed: " + "; ".join(problems[:3]))
