@@ -542,8 +542,9 @@ class DraftStore:
         if claim is not None and claim.token == self.token:
             self.db.execute("DELETE FROM meta WHERE key = ?", [claim_key(draft.id)])
         who = claim.describe() if held else "另一个“专利转化申报助手”"
+        what = "打开编辑" if row is not None and row[0] == base else "修改"
         return DraftConflict(
-            f"草稿“{draft.title}”在本窗口暂停（如电脑休眠）期间已由{who}修改。为免覆盖那边的修改，"
+            f"草稿“{draft.title}”在本窗口暂停（如电脑休眠）期间已由{who}{what}。为免覆盖那边的修改，"
             f"本窗口的内容没有覆盖它，而是{where}。请重新打开该草稿，在“历史版本”中比较两个版本后再决定保留哪一个。",
             draft.id, revision)
 
