@@ -63,7 +63,10 @@ def apply_to_schema(schema: dict) -> dict:
     props["departments"]["maxItems"] = TABLE_MAX_ROWS
     props["attachments"]["items"]["properties"]["title"]["maxLength"] = FIELD_MAX_CHARS["attachments.*.title"]
     props["attachments"]["maxItems"] = TABLE_MAX_ROWS
-    props["review"]["items"]["maxLength"] = FIELD_MAX_CHARS["review.*"]
+    review = props["review"]["items"]
+    for branch in review.get("anyOf", [review]):  # a path (older drafts) or an item of 核对上年内容
+        if branch.get("type") == "string":
+            branch["maxLength"] = FIELD_MAX_CHARS["review.*"]
     props["eligibility"]["additionalProperties"]["properties"]["evidence"]["maxLength"] = CELL_MAX_CHARS
     part = schema["$defs"]["part"]["properties"]
     part["text"]["maxLength"] = TEXT_MAX_CHARS
