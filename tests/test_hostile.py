@@ -415,3 +415,28 @@ def test_a_newer_library_with_a_wal_is_refused_untouched(tmp_path):
     for files in (before, after):
         files.pop(path.name + "-shm", None)
     assert after == before
+
+
+def test_a_locked_library_does_not_freeze_page_changes_or_the_heartbeat(qtbot, tmp_path, sample_draft, program):
+    import time
+
+    from desktop_app.ui.session import DraftSession
+
+    path = tmp_path / "drafts.sqlite3"
+    s = DraftStore(path)
+    s.save(sample_draft)
+    draft, _ = s.open_for_edit(sample_draft.id)
+    session = DraftSession(s, program, draft)
+    failures = []
+    session.save_failed.connect(failures.append)
+    blocker = sqlite3.connect(str(path), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        session.remember_page("overview")
+        session._renew()
+        assert time.monotonic() - started < 1.0 and not failures
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    s.close()

@@ -677,9 +677,9 @@ class DraftStore:
             ).fetchall()
         return [DraftSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows]
 
-    def set_last_page(self, draft_id: str, page: str) -> None:
-        """Remember where the officer was, so reopening lands there."""
-        with self._transaction():
+    def set_last_page(self, draft_id: str, page: str, *, wait: float | None = None) -> None:
+        """Remember where the officer was, so reopening lands there (`wait` as for save)."""
+        with self._waiting(wait), self._transaction():
             self.db.execute("UPDATE drafts SET last_page = ? WHERE id = ?", [page, draft_id])
 
     def last_page(self, draft_id: str) -> str | None:
@@ -723,10 +723,11 @@ class DraftStore:
         row = self.db.execute("SELECT CAST(data AS BLOB) FROM drafts WHERE id = ?", [draft_id]).fetchone()
         return row[0] if row else None
 
-    def renew(self) -> None:
-        """Heartbeat: keep our claims fresh (the wizard calls this every minute)."""
-        for draft_id in sorted(self._claimed):
-            self.claim(draft_id)
+    def renew(self, *, wait: float | None = None) -> None:
+        """Heartbeat: keep our claims fresh (the wizard calls this every minute; `wait` as for save)."""
+        with self._waiting(wait):
+            for draft_id in sorted(self._claimed):
+                self.claim(draft_id)
 
     def release(self, draft_id: str) -> None:
         """Give the draft back (closing it); another copy's claim is left alone."""

@@ -132,7 +132,7 @@ class DraftSession(QObject):
 
     def _renew(self) -> None:
         try:
-            self.store.renew()
+            self.store.renew(wait=AUTOSAVE_WAIT_S)  # a locked library must not freeze the window
         except StoreError:
             pass  # the next save renews the claim, or reports the problem itself
 
@@ -140,6 +140,8 @@ class DraftSession(QObject):
         if self.read_only:
             return
         try:
-            self.store.set_last_page(self.draft.id, page_key)
+            self.store.set_last_page(self.draft.id, page_key, wait=AUTOSAVE_WAIT_S)
+        except StoreBusy:
+            pass  # only where to reopen is lost; the draft itself is saved by the autosave
         except StoreError as exc:
             self.save_failed.emit(str(exc))
