@@ -545,7 +545,8 @@ class DraftStore:
         what = "打开编辑" if row is not None and row[0] == base else "修改"
         return DraftConflict(
             f"草稿“{draft.title}”在本窗口暂停（如电脑休眠）期间已由{who}{what}。为免覆盖那边的修改，"
-            f"本窗口的内容没有覆盖它，而是{where}。请重新打开该草稿，在“历史版本”中比较两个版本后再决定保留哪一个。",
+            f"本窗口的内容没有覆盖它，而是{where}。现在显示的是草稿库中保存的内容；"
+            "可在“历史版本”中比较两个版本，再决定保留哪一个（恢复也会记入历史）。",
             draft.id, revision)
 
     def _write_row(self, draft: Draft, payload: str, now: str) -> None:
