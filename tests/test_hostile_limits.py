@@ -141,3 +141,20 @@ def test_a_table_takes_no_more_rows_than_the_limit(qtbot, monkeypatch):
     table.table.setCurrentCell(0, 0)
     table.paste_text("长" * (editors.CELL_MAX_CHARS + 1))
     assert rows[0]["text"] != "长" * (editors.CELL_MAX_CHARS + 1) and "超过" in table.message.text()
+
+
+@pytest.mark.gui
+def test_an_attachment_title_past_the_limit_is_marked_not_stored(qtbot, window, sample_draft):
+    from PySide6.QtWidgets import QTreeWidgetItem  # noqa: F401 (the page's items)
+
+    window.store.save(sample_draft)
+    assert window.open_draft(sample_draft.id)
+    page = window.wizard.pages_by_key["attachments"]
+    page.add_attachment()
+    item = page.tree.topLevelItem(page.current_row())
+    limit = limits.field_max("attachments.*.title")
+    item.setText(0, "附" * (limit + 1))
+    assert page.attachments[page.current_row()]["title"] == ""
+    assert f"最多 {limit} 字" in page.message.text()
+    item.setText(0, "附" * limit)
+    assert page.attachments[page.current_row()]["title"] == "附" * limit
