@@ -127,6 +127,7 @@ def test_edits_from_two_copies_never_fold_into_one_revision(tmp_path, sample_dra
     a.close()
 
 
+@pytest.mark.slow
 def test_two_copies_opening_and_closing_in_a_loop_lose_no_save(tmp_path, sample_draft):
     """The attack's race: two copies open, edit, save and close one draft over and over.
     open_for_edit claims before it reads, so every save builds on the one before."""
@@ -165,6 +166,32 @@ def test_two_copies_opening_and_closing_in_a_loop_lose_no_save(tmp_path, sample_
     check.close()
     assert len(marks) == saved["A"] + saved["B"] > 60
     assert len(set(marks)) == len(marks)
+
+
+@pytest.mark.slow
+def test_two_processes_opening_and_closing_in_a_loop_lose_no_save(tmp_path, sample_draft):
+    """The same race between two real processes, as the attack ran it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = Path(__file__).resolve().parent / "store_child.py"
+    path = tmp_path / "drafts.sqlite3"
+    seed = DraftStore(path)
+    sample_draft.set_text("overview", "")
+    seed.save(sample_draft)
+    seed.close()
+    procs = [subprocess.Popen([sys.executable, str(child), "loop", str(path), f"{sample_draft.id}:{name}:150"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in "AB"]
+    saved = 0
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        saved += int(out.split()[-1])
+    check = DraftStore(path)
+    marks = [m for m in check.load(sample_draft.id).text("overview").split(";") if m]
+    check.close()
+    assert len(marks) == saved and len(set(marks)) == saved > 0
 
 
 @pytest.mark.gui

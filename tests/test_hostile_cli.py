@@ -120,3 +120,12 @@ def test_import_replace_keeps_the_replaced_content_in_history(library, tmp_path,
     store.close()
     assert history[0].reason == "import"
     assert "导入前刚刚改过的内容" in texts
+
+
+def test_a_fifo_as_the_library_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "lib.sqlite3"
+    os.mkfifo(fifo)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(fifo), "list"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert result.returncode != 0 and "管道" in result.stderr and "Traceback" not in result.stderr

@@ -311,6 +311,16 @@ class DraftStore:
         """Refuse a file that is not ours, is newer or damaged — reading only: its header
         first, then (opened read-only) its version and tables. Nothing is written here."""
         assert self.path is not None
+        import stat
+
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode) and not self.path.is_dir():
+                # a pipe or a device would block the read below, or never end
+                raise StoreError(f"{self.path} 不是普通文件（可能是管道或设备），不能用作草稿库。请另选一个文件名。")
+        except FileNotFoundError:
+            return  # a new library
+        except OSError:
+            pass  # reported by open() below
         try:
             with open(self.path, "rb") as fh:
                 header = fh.read(100)
