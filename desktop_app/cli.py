@@ -68,8 +68,7 @@ def cmd_export(args) -> int:
     from desktop_app.book.export import export_docx
     from desktop_app.core.exchange import read_draft_file
 
-    _check_out(args, Path(args.out))
-    if args.pdf:
+    if args.pdf:  # (--out itself is checked by main, for every command)
         _check_out(args, Path(args.out).with_suffix(".pdf"))
     if args.json:
         draft = read_draft_file(args.json)
@@ -114,7 +113,6 @@ def cmd_import(args) -> int:
 def cmd_dump(args) -> int:
     from desktop_app.core.exchange import write_draft_file
 
-    _check_out(args, Path(args.out))
     store = _store(args)
     try:
         draft = store.load(args.draft_id)
@@ -309,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_app.core.textrender import TemplateTextError
 
     try:
+        if isinstance(getattr(args, "out", None), str):
+            # Every command that writes a file: never onto the library, a folder or nowhere.
+            _check_out(args, Path(args.out))
         return args.func(args)
     except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError, CliError) as exc:
         print(str(exc), file=sys.stderr)

@@ -129,3 +129,16 @@ def test_a_fifo_as_the_library_is_refused_without_blocking(tmp_path):
     result = subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(fifo), "list"], cwd=ROOT, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert result.returncode != 0 and "管道" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["carry-over", "import-docx"])
+def test_every_command_that_writes_refuses_the_library_as_output(library, tmp_path, capsys, command):
+    from desktop_app.cli import build_parser
+
+    known = {a.dest for a in build_parser()._subparsers._group_actions[0].choices[command]._actions}
+    assert "out" in known
+    args = (["carry-over", "--json", str(SAMPLE), "--year", "2022"] if command == "carry-over"
+            else ["import-docx", str(tmp_path / "plan.docx"), "--program", "key_city_2021"])
+    before = library.read_bytes()
+    err = _chinese_refusal(main(["--db", str(library), *args, "--out", str(library)]), capsys)
+    assert "草稿库" in err and library.read_bytes() == before
