@@ -19,6 +19,7 @@ version is kept as a revision of its own ("conflict") and DraftConflict says so.
 from __future__ import annotations
 
 import contextlib
+import errno
 import datetime as dt
 import json
 import os
@@ -461,10 +462,13 @@ class DraftStore:
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 target.unlink()
-            text = str(exc).lower()
-            reason = ("磁盘空间不足" if "full" in text or getattr(exc, "errno", None) == 28 else
-                      "文件夹不可写" if "readonly" in text or "unable to open" in text or isinstance(exc, PermissionError)
-                      else getattr(exc, "strerror", None) or str(exc))
+            # told apart by SQLite's result code (or the OS error number), not by the words
+            kind = _error_kind(exc) if isinstance(exc, sqlite3.Error) else (
+                "full" if exc.errno == errno.ENOSPC else
+                "readonly" if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES) else "other")
+            reason = ("磁盘空间不足" if kind == "full" else
+                      "文件夹不可写" if kind in ("readonly", "cantopen") else
+                      getattr(exc, "strerror", None) or str(exc))
             raise StoreError(
                 f"升级草稿库文件 {self.path} 之前无法为它做备份（{reason}）。为免丢失数据，程序没有升级也没有改动它；"
                 "请检查磁盘空间和文件夹权限后重试。"

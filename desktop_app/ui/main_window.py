@@ -367,7 +367,9 @@ class MainWindow(QMainWindow):
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                self.store.delete(draft_id)
+                from desktop_app.app.drafts import delete_draft
+
+                delete_draft(self.store, draft_id)  # with its history and records
             except StoreError as exc:
                 self._store_failed(exc)
             self.refresh_list()
