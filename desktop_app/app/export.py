@@ -34,6 +34,9 @@ class BookRequest:
     draft: Draft
     layout: Layout
     when: dt.datetime
+    #: Where a PDF export records each part's pages for the 打印装订清单 (DraftStore's
+    #: record_writer, safe from a worker thread); None: not recorded.
+    records: Callable[[str, str, str | None], None] | None = None
 
 
 def book_request(store: DraftStore | None, draft: Draft, clock: Clock | None = None) -> BookRequest:
@@ -42,7 +45,7 @@ def book_request(store: DraftStore | None, draft: Draft, clock: Clock | None = N
     from desktop_app.book.docx_writer import export_time
 
     return BookRequest(Draft(copy.deepcopy(draft.data)), book_layout(store, draft.id),
-                       (clock or export_time)())
+                       (clock or export_time)(), store.record_writer() if store is not None else None)
 
 
 def write_word(request: BookRequest, target: str | os.PathLike) -> Path:
@@ -64,7 +67,22 @@ def write_pdf(request: BookRequest, target: str | os.PathLike,
         docx = write_word(request, Path(tmp) / "申报书.docx")
         sections: dict = {}
         pdf = convert_to_pdf(docx, target, progress=say, sections=sections)
+    if sections and request.records is not None:
+        _record_pages(request, pdf, sections)
     return pdf, sections
+
+
+def _record_pages(request: BookRequest, pdf: Path, sections: dict) -> None:
+    """Keep each part's first page for the 打印装订清单 (with the draft, in DraftStore); the PDF
+    is made whether or not this works — the sheet then asks for a PDF export, as before one."""
+    from desktop_app.book.bind_sheet import record_pdf_pages
+    from desktop_app.core.store import StoreError
+
+    assert request.records is not None
+    try:
+        record_pdf_pages(request.draft, pdf, sections["starts"], sections["total"], request.records)
+    except StoreError:
+        pass
 
 
 def export_word(store: DraftStore, draft_id: str, target: str | os.PathLike, clock: Clock | None = None) -> Path:

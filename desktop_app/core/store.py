@@ -807,6 +807,37 @@ class DraftStore:
         """Keep (None: forget) one of the draft's records; delete() removes them all with it."""
         self.set_meta(draft_record_key(draft_id, kind), value)
 
+    def record_writer(self) -> Callable[[str, str, str | None], None]:
+        """set_draft_record for another thread (a PDF export's worker): its own short
+        connection to the library file, so it never runs inside this connection's
+        transactions; SQLite's WAL lets it write beside the window's saves."""
+        if self.path is None:  # an in-memory store (tests) has only this connection
+            return self.set_draft_record
+        path = self.path
+
+        def write(draft_id: str, kind: str, value: str | None) -> None:
+            try:
+                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"草稿库文件 {path} 无法使用（错误代码 {getattr(exc, 'sqlite_errorcode', '?')}）") from exc
+            try:
+                key = draft_record_key(draft_id, kind)
+                conn.execute("BEGIN IMMEDIATE")
+                if value is None:
+                    conn.execute("DELETE FROM meta WHERE key = ?", [key])
+                else:
+                    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value", [key, value])
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise StoreError(f"草稿库文件 {path} 无法写入（错误代码 {getattr(exc, 'sqlite_errorcode', '?')}）") from exc
+            finally:
+                conn.close()
+        return write
+
     def draft_records(self, draft_id: str) -> dict[str, str]:
         """Every record of the draft, by kind."""
         prefix = draft_record_key(draft_id, "")

@@ -80,16 +80,17 @@ class BookJob(QObject):
     what = "导出"
     thread_name = "book-export"
 
-    def __init__(self, draft: Draft, target: str | os.PathLike, layout=None):
+    def __init__(self, draft: Draft, target: str | os.PathLike, layout=None, records=None):
         """`layout`: the book.layout.Layout to write with (None: GB/T 9704 defaults); the
-        session's is app.layout.book_layout, the same the command line writes with."""
+        session's is app.layout.book_layout, the same the command line writes with.
+        `records`: DraftStore.record_writer() of the draft's library (a PDF's pages go there)."""
         from desktop_app.app.export import BookRequest
         from desktop_app.book.docx_writer import export_time
         from desktop_app.book.layout import Layout
 
         super().__init__()  # no parent: a closing page must not destroy a running thread
         #: What is written (app/export.py): a snapshot of the draft, its layout, the export time.
-        self.request = BookRequest(Draft(copy.deepcopy(draft.data)), layout or Layout(), export_time())
+        self.request = BookRequest(Draft(copy.deepcopy(draft.data)), layout or Layout(), export_time(), records)
         self._draft = self.request.draft
         self._target = Path(target)
         self._layout = self.request.layout

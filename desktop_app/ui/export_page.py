@@ -232,7 +232,7 @@ class ExportPage(DraftPage):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         self.session.flush()
-        job = PdfJob(self.draft, path, self.session.layout())
+        job = PdfJob(self.draft, path, self.session.layout(), self.session.store.record_writer())
         job.progress.connect(self._pdf_progress)
         job.succeeded.connect(self._pdf_succeeded)
         job.failed.connect(self._pdf_failed)
@@ -294,7 +294,8 @@ class ExportPage(DraftPage):
             return
         self.session.flush()
         self._print_dir = tempfile.TemporaryDirectory(prefix="pca-print-", ignore_cleanup_errors=True)
-        job = PdfJob(self.draft, Path(self._print_dir.name) / "申报书.pdf", self.session.layout())
+        job = PdfJob(self.draft, Path(self._print_dir.name) / "申报书.pdf", self.session.layout(),
+                     self.session.store.record_writer())
         job.progress.connect(self._pdf_progress)
         job.succeeded.connect(self._pdf_succeeded)
         job.failed.connect(self._print_failed)

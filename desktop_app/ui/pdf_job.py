@@ -18,17 +18,5 @@ class PdfJob(BookJob):
     def work(self, progress) -> Path:
         from desktop_app.app.export import write_pdf
 
-        pdf, sections = write_pdf(self.request, self._target, progress)
-        if sections:
-            _record_pages(self._draft, pdf, sections)
+        pdf, _sections = write_pdf(self.request, self._target, progress)  # pages recorded there
         return pdf
-
-
-def _record_pages(draft, pdf: Path, sections: dict) -> None:
-    """Keep each part's first page for the 打印装订清单; the PDF is made whether or not this works."""
-    from desktop_app.book.bind_sheet import record_pdf_pages
-
-    try:
-        record_pdf_pages(draft, pdf, sections["starts"], sections["total"])
-    except OSError:
-        pass  # the sheet then says 导出 PDF 后显示页码, as before any export
