@@ -256,8 +256,11 @@ class RowTable(QWidget):
     changed = Signal()
 
     def __init__(self, columns: list[ColumnSpec], new_row: Callable[[], dict], parent=None,
-                 can_add: bool = True, department_model=None):
+                 can_add: bool = True, department_model=None, max_row_lines: int = 3):
         super().__init__(parent)
+        #: A row is as tall as its text needs, up to this many lines; the rest is in the
+        #: cell's tooltip and its editor (so a long 说明 never leaves one row on screen).
+        self.max_row_lines = max_row_lines
         self.columns = columns
         self.new_row = new_row
         self.can_add = can_add
@@ -360,6 +363,8 @@ class RowTable(QWidget):
                     item.setForeground(QBrush(QColor("#555555")))
                 if spec.kind == "number":
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                elif len(item.text()) > 20:
+                    item.setToolTip(item.text())  # all of it, when the row shows only its first lines
                 pending = self._pending.get((id(row), spec.key))
                 if pending:
                     _row, text, message = pending
@@ -368,8 +373,20 @@ class RowTable(QWidget):
                     item.setToolTip(message)
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
-        self.table.resizeRowsToContents()
+        self.fit_rows()
         self._show_errors()
+
+    def fit_rows(self) -> None:
+        """Rows as tall as their text at the columns' present widths, capped at max_row_lines."""
+        self.table.resizeRowsToContents()
+        cap = self.table.fontMetrics().lineSpacing() * self.max_row_lines + 8
+        for r in range(self.table.rowCount()):
+            if self.table.rowHeight(r) > cap:
+                self.table.setRowHeight(r, cap)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_rows()  # wrapped text needs fewer lines in wider columns
 
     def show_live_error(self, error: str | None) -> None:
         self._live_error = error

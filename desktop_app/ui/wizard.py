@@ -235,7 +235,9 @@ class PlanWizard(QWizard):
         self.side_panel.setProperty("orientation", "Vertical")  # by name: no Qt namespace (item_roles)
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
-        self.side_panel.setSizes([330, 300])
+        # the whole outline without scrolling, the checks below it
+        rows = self.side.topLevelItemCount() + sum(len(children) for _g, children in self.side.groups)
+        self.side_panel.setSizes([self.side.sizeHintForRow(0) * rows + 2 * self.side.frameWidth() + 4, 200])
         self._fit_side_panel()
         self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
