@@ -116,6 +116,12 @@ class ColumnSpec:
     # read/write a value that is not a plain row key (e.g. targets[i])
     getter: Callable[[dict], Any] | None = None
     setter: Callable[[dict, Any], None] | None = None
+    #: Long text (问题/对策, 说明, 进度安排): edited in a box of several lines, where
+    #: Enter starts a new line and Ctrl+Enter or Tab keeps the text.
+    multiline: bool = False
+    #: Filled in by the guide for the guide's own rows (指标名称, 单位): a paste never
+    #: overwrites it there; `guarded(row)` says whether a row's cell is the guide's.
+    guarded: Callable[[dict], bool] | None = None
 
 
 #: parse_cell's value for "leave the stored value as it is" (an emptied choice cell).
@@ -168,10 +174,19 @@ class _CellDelegate(QStyledItemDelegate):
         self.closeEditor.connect(lambda *_args: table.show_live_error(None))
 
     def eventFilter(self, editor, event):
-        """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs."""
+        """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs.
+        In a multi-line cell Ctrl+Enter keeps the text (Enter is a new line)."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(editor, QPlainTextEdit) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
         if event.type() == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
             text = QApplication.clipboard().text()
-            if "\t" in text or "\n" in text.strip("\r\n"):
+            block = "\t" in text if isinstance(editor, QPlainTextEdit) else \
+                ("\t" in text or "\n" in text.strip("\r\n"))
+            if block:
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
                 self.owner.paste_text(text)
                 return True
@@ -187,6 +202,11 @@ class _CellDelegate(QStyledItemDelegate):
             line = combo.lineEdit()
             line.textChanged.connect(lambda text, r=index.row(), e=line: self._check(e, text, r))
             return combo
+        if self.spec.multiline:
+            box = PasteTextEdit(parent)
+            box.setTabChangesFocus(True)
+            box.setToolTip("Enter 换行；Ctrl+Enter 或 Tab 完成；Esc 取消")
+            return box
         editor = QLineEdit(parent)
         editor.setFrame(False)
         if self.spec.kind in ("department", "departments") and self.owner.department_model is not None:
@@ -204,15 +224,34 @@ class _CellDelegate(QStyledItemDelegate):
         editor.setToolTip(error or "")
         self.owner.show_live_error(error)
 
+    def updateEditorGeometry(self, editor, option, index):
+        if not isinstance(editor, QPlainTextEdit):
+            super().updateEditorGeometry(editor, option, index)
+            return
+        # Taller than the cell (six lines), kept inside the table's visible area.
+        rect = option.rect
+        view = editor.parentWidget()
+        height = max(rect.height(), editor.fontMetrics().lineSpacing() * 6 + 12)
+        top = max(0, min(rect.top(), view.height() - height))
+        editor.setGeometry(rect.left(), top, max(rect.width(), 240), min(height, view.height()))
+
     def setEditorData(self, editor, index):
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         if isinstance(editor, QComboBox):
             editor.setEditText(text)
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(text)
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
         else:
             editor.setText(text)
 
     def setModelData(self, editor, model, index):
-        text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+        if isinstance(editor, QComboBox):
+            text = editor.currentText()
+        elif isinstance(editor, QPlainTextEdit):
+            text = editor.toPlainText().strip("\n")
+        else:
+            text = editor.text()
         model.setData(index, text, Qt.ItemDataRole.DisplayRole)
 
 

@@ -272,7 +272,8 @@ class ProblemsPage(PartPage):
         self.layout_.addWidget(self.prose)
         self.layout_.addWidget(QLabel("问题及对策（每行一条）："))
         self.table = RowTable(
-            [ColumnSpec("problem", "面临的问题", width=330), ColumnSpec("countermeasure", "对策", width=330)],
+            [ColumnSpec("problem", "面临的问题", width=330, multiline=True),
+             ColumnSpec("countermeasure", "对策", width=330, multiline=True)],
             lambda: {"problem": "", "countermeasure": ""},
         )
         self.table.bind(self.part.setdefault("items", []))
@@ -320,7 +321,7 @@ class TargetsPage(PartPage):
             ColumnSpec("guide", "指南要求", "readonly", width=100,
                        getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
-            ColumnSpec("note", "说明", width=120),
+            ColumnSpec("note", "说明", width=120, multiline=True),
         ]
         self.table = RowTable(
             columns,
@@ -532,7 +533,7 @@ class SchedulePage(PartPage):
                 # pasted from Excel lands here too; `choices` are the allowed years.
                 ColumnSpec("year", "年度", "year", width=72, choices=[(f"{y}年", y) for y in years]),
                 ColumnSpec("task", "主要任务", "choice", width=170, choices=task_choices),
-                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270, multiline=True),
                 ColumnSpec("lead", "牵头部门", "department", width=130),
                 ColumnSpec("partners", "配合部门", "departments", width=150),
             ],
