@@ -23,7 +23,7 @@ from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
 from desktop_app.core.figures import FigureError, format_number, parse_number
-from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
+from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, one_line, split_tsv
 from desktop_app.ui.undo import SnapshotChange
 
 __all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "split_departments"]
@@ -116,8 +116,8 @@ class ColumnSpec:
     # read/write a value that is not a plain row key (e.g. targets[i])
     getter: Callable[[dict], Any] | None = None
     setter: Callable[[dict, Any], None] | None = None
-    #: Long text (问题/对策, 说明, 进度安排): edited in a box of several lines, where
-    #: Enter starts a new line and Ctrl+Enter or Tab keeps the text.
+    #: Long text (问题/对策, 说明, 进度安排): edited in a box of several lines that wraps
+    #: it; Enter, Ctrl+Enter or Tab keeps the text (a cell is one paragraph of the book).
     multiline: bool = False
     #: Filled in by the guide for the guide's own rows (指标名称, 单位): a paste never
     #: overwrites it there; `guarded(row)` says whether a row's cell is the guide's.
@@ -175,10 +175,9 @@ class _CellDelegate(QStyledItemDelegate):
 
     def eventFilter(self, editor, event):
         """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs.
-        In a multi-line cell Ctrl+Enter keeps the text (Enter is a new line)."""
+        In a multi-line cell Enter or Ctrl+Enter keeps the text, as in a one-line cell."""
         if event.type() == QEvent.Type.KeyPress and isinstance(editor, QPlainTextEdit) \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.commitData.emit(editor)
             self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
             return True
@@ -205,7 +204,7 @@ class _CellDelegate(QStyledItemDelegate):
         if self.spec.multiline:
             box = PasteTextEdit(parent)
             box.setTabChangesFocus(True)
-            box.setToolTip("Enter 换行；Ctrl+Enter 或 Tab 完成；Esc 取消")
+            box.setToolTip("Enter、Ctrl+Enter 或 Tab 完成；Esc 取消")
             return box
         editor = QLineEdit(parent)
         editor.setFrame(False)
@@ -249,7 +248,7 @@ class _CellDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             text = editor.currentText()
         elif isinstance(editor, QPlainTextEdit):
-            text = editor.toPlainText().strip("\n")
+            text = one_line(editor.toPlainText())  # a pasted paragraph's lines, joined
         else:
             text = editor.text()
         model.setData(index, text, Qt.ItemDataRole.DisplayRole)
