@@ -576,11 +576,14 @@ class RowTable(QWidget):
             block.pop()
         if not block:
             return 0
-        r0 = max(self.table.currentRow(), 0)
-        c0 = max(self.table.currentColumn(), 0)
+        if self.table.currentRow() >= 0:
+            r0, c0 = self.table.currentRow(), max(self.table.currentColumn(), 0)
+        else:  # no cell chosen: the first empty row, or new rows after the last
+            r0, c0 = self.first_empty_row(), 0
         before = self._snapshot()
         filled = 0
         dropped = 0
+        kept: list[tuple[int, str]] = []
         for i, cells in enumerate(block):
             r = r0 + i
             if r >= len(self.rows):
@@ -590,14 +593,36 @@ class RowTable(QWidget):
                 self.rows.append(self.new_row())
             for j, cell in enumerate(cells):
                 if c0 + j < len(self.columns):
+                    spec = self.columns[c0 + j]
+                    if spec.guarded is not None and spec.guarded(self.rows[r]):
+                        if cell.strip() != self._display(spec, self._value(self.rows[r], spec)).strip():
+                            kept.append((r, spec.title))
+                        continue  # the guide's own name and unit are never pasted over
                     self._apply(r, c0 + j, cell)
             filled += 1
         self.refresh()
         self._go_to_cell(r0, c0)
         self._record(before, f"粘贴 {filled} 行")
+        notes = []
         if dropped:
-            self.message.setText(f"本表行数固定，另有 {dropped} 行未粘贴。\n" + self.message.text())
+            notes.append(f"本表行数固定，另有 {dropped} 行未粘贴。")
+        if kept:
+            rows = sorted({r + 1 for r, _t in kept})
+            titles = "、".join(dict.fromkeys(f"“{t}”" for _r, t in kept))
+            where = f"第{rows[0]}行" if len(rows) == 1 else f"第{rows[0]}—{rows[-1]}行"
+            notes.append(f"{where}的{titles}是指南规定的，粘贴时保留原文，未被覆盖。")
+        if notes:
+            self.message.setText("\n".join(notes + ([self.message.text()] if self.message.text() else [])))
         return filled
+
+    def first_empty_row(self) -> int:
+        """The first row whose cells the officer fills are all empty (the guide's own
+        cells aside); the row after the last when none is."""
+        for r, row in enumerate(self.rows):
+            if all(self._display(c, self._value(row, c)) == "" for c in self.columns
+                   if c.kind != "readonly" and not (c.guarded and c.guarded(row))):
+                return r
+        return len(self.rows)
 
     def paste(self) -> int:
         return self.paste_text(QApplication.clipboard().text())

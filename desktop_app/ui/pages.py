@@ -312,9 +312,14 @@ class TargetsPage(PartPage):
         self.layout_.addWidget(self.prose)
         years = self.draft.plan_years
         program = self.program
+
+        def from_guide(row: dict) -> bool:
+            """The guide's indicators: their 指标名称 and 单位 are the guide's words."""
+            return program.indicator(row.get("key")) is not None
+
         columns = [
-            ColumnSpec("name", "指标名称", width=200),
-            ColumnSpec("unit", "单位", width=44),
+            ColumnSpec("name", "指标名称", width=200, guarded=from_guide),
+            ColumnSpec("unit", "单位", width=44, guarded=from_guide),
             ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=108),
             *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=76, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),

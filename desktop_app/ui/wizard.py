@@ -215,9 +215,14 @@ class PlanWizard(QWizard):
         self._fill_side()
         self.side.itemClicked.connect(lambda item, _col: self.go_to(self.side.key_of(item)))
         self.side.itemActivated.connect(lambda item, _col: self.go_to(self.side.key_of(item)))
-        for button in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
-                       QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
-            self.button(button).setAutoDefault(False)
+        # QWizard makes 下一步 the default button again on every page; Enter on any of
+        # the four is eaten instead (Space still presses a focused one).
+        self._nav_buttons = [self.button(b) for b in (
+            QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)]
+        for button in self._nav_buttons:
+            button.setAutoDefault(False)
+            button.installEventFilter(self)
         # Ctrl+PgDn / Ctrl+PgUp: the next / previous page in the outline's order.
         self._page_keys = [QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_page),
                            QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_page)]
@@ -297,6 +302,14 @@ class PlanWizard(QWizard):
         here = keys.index(self.current_key()) if self.current_key() in keys else 0
         if here > 0:
             self.go_to(keys[here - 1])
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        from PySide6.QtCore import QEvent, Qt
+
+        if obj in getattr(self, "_nav_buttons", ()) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return True
+        return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Enter never turns the page and Esc never closes the draft: QDialog would press
