@@ -98,18 +98,25 @@ class BasicInfoPage(DraftPage):
             self.date = _date_edit(self.draft)
             self.date.dateChanged.connect(self._set_date)
             form.addRow("申报日期", self.date)
-        layout.addLayout(form)
+        # The form on the left, the 部门名单 beside it: stacked, the two were taller
+        # than a 1080p screen at 150 % leaves when the guide adds an outline note.
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(form)
         hints = [c.prompt for c in p.choices if c.prompt]
         if hints:
             note = QLabel("\n".join(hints))
             note.setWordWrap(True)
-            layout.addWidget(note)
+            left.addWidget(note)
+        left.addStretch(1)
+        columns.addLayout(left, 3)
         box = QGroupBox("部门名单（牵头部门、配合部门从这里选）")
         box_layout = QVBoxLayout(box)
         self.departments = DepartmentsEditor(session)
         box_layout.addWidget(self.departments)
-        layout.addWidget(box)
-        layout.addStretch(1)
+        box_layout.addStretch(1)
+        columns.addWidget(box, 2)
+        layout.addLayout(columns, 1)
         self._show_period()
         chain_tab_order(*self.fields.values(), *self.choices.values(), self.year, self.date,
                         self.departments.list, self.departments.add_button, self.departments.rename_button,
