@@ -54,6 +54,8 @@ def test_enter_never_turns_the_page_and_esc_never_closes_the_draft(qtbot, window
     window.open_sample()
     wiz = window.wizard
     _activate(qtbot, window)
+    qtbot.waitUntil(lambda: wiz.checks_ready, timeout=3000)  # the wizard has painted
+    QApplication.processEvents()
     wiz.go_to("basic")
     field = wiz.pages_by_key["basic"].fields["contact"]
     field.setFocus()
@@ -95,7 +97,7 @@ def test_new_draft_opens_calm(qtbot, window):
     assert "✖ 有错误" not in states.values()
     for key in ("letter", "attachments", "export", "overview", "measures"):
         assert states[key] == STATES["empty"][0], key
-    marks = {wiz.side.item(r).data(256): wiz.side.item(r).text()[0] for r in range(wiz.side.count())}
+    marks = {wiz.side.item(r).data(0, 256): wiz.side.item(r).text(0)[0] for r in range(wiz.side.count())}
     assert marks["letter"] == marks["attachments"] == "○"
     assert not [f for f in wiz.checks.findings if f.severity == "error"]
     # opening a page shows its errors
@@ -115,7 +117,7 @@ def test_sample_shows_complete_letter_and_attachments(qtbot, window):
     window.open_sample()
     wiz = window.wizard
     wiz.refresh_marks()
-    marks = {wiz.side.item(r).data(256): wiz.side.item(r).text()[0] for r in range(wiz.side.count())}
+    marks = {wiz.side.item(r).data(0, 256): wiz.side.item(r).text(0)[0] for r in range(wiz.side.count())}
     assert marks["letter"] == "●"
 
 

@@ -28,17 +28,11 @@ STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善"
 
 
 class SideItem(QTreeWidgetItem):
-    """One row of the side outline: a page (its key in the USER role) or a heading that
-    groups pages (一、建设基础). text() and data(role) also answer without a column, as
-    the QListWidgetItem it replaced did."""
+    """One row of the side outline: a page (its key in the USER role of column 0) or a
+    heading that groups pages (一、建设基础, its `heading`). No Python overrides: the
+    view asks an item for its data many times a paint."""
 
-    def text(self, column: int = 0) -> str:  # noqa: D102
-        return super().text(column)
-
-    def data(self, column, role=None):  # noqa: D102
-        if role is None:
-            column, role = 0, column
-        return super().data(column, role)
+    heading = ""
 
 
 class OutlineTree(QTreeWidget):
@@ -222,7 +216,6 @@ class PlanWizard(QWizard):
             QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)]
         for button in self._nav_buttons:
             button.setAutoDefault(False)
-            button.installEventFilter(self)
         # Ctrl+PgDn / Ctrl+PgUp: the next / previous page in the outline's order.
         self._page_keys = [QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_page),
                            QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_page)]
@@ -267,6 +260,8 @@ class PlanWizard(QWizard):
         self._build_rest.setInterval(0)
         self._build_rest.timeout.connect(self._build_next_page)
         self._after_first_paint.timeout.connect(self._build_rest.start)
+        # After the first paint: the filter's first call builds Qt's event enums (~30 ms).
+        self._after_first_paint.timeout.connect(self._filter_nav_keys)
         # The side list's marks are drawn when the first page is shown (_on_page_changed).
         self._update_custom_buttons()
 
@@ -302,6 +297,10 @@ class PlanWizard(QWizard):
         here = keys.index(self.current_key()) if self.current_key() in keys else 0
         if here > 0:
             self.go_to(keys[here - 1])
+
+    def _filter_nav_keys(self) -> None:
+        for button in self._nav_buttons:
+            button.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         from PySide6.QtCore import QEvent, Qt
