@@ -34,6 +34,7 @@ STATES = {
     completeness.PARTIAL: ("◐ 待完善", "#8a5a00", "#fff4ce"),
     completeness.COMPLETE: ("● 已完成", "#2e7d32", "#e8f5e9"),
     HAS_ERRORS: ("✖ 有错误", "#b3261e", "#fdecea"),
+    completeness.TO_REVIEW: ("◐ 待核对", "#1d4f91", "#e3eefc"),  # carried over, items still open
 }
 COLUMNS = ("部分", "状态", "字数（建议）", "检查结果")
 
@@ -134,7 +135,7 @@ class OverviewPage(DraftPage):
         for f in findings:
             by_page.setdefault(f.page, []).append(f)
         self.states = {}
-        counts = {HAS_ERRORS: 0, completeness.EMPTY: 0, completeness.PARTIAL: 0, completeness.COMPLETE: 0}
+        counts = dict.fromkeys(STATES, 0)
         for row, (key, title, page_state) in enumerate(pages):
             mine = by_page.get(key, [])
             state = overview_state(page_state, mine)
@@ -161,6 +162,21 @@ class OverviewPage(DraftPage):
             if counts[HAS_ERRORS] else
             f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
             f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+        self._show_review_counts(counts[completeness.TO_REVIEW])
+
+    def _show_review_counts(self, parts_to_review: int) -> None:
+        """A carried-over draft: how many automatic changes and 待更新 statements, how many still open."""
+        if not self.draft.data.get("review"):
+            return
+        from desktop_app.core import review
+
+        c = review.counts(self.draft)
+        parts_to_review -= self.states.get(completeness.REVIEW_PAGE) == completeness.TO_REVIEW  # the list itself
+        self.summary.setText(
+            self.summary.text() + f"<br>从上年草稿新建：自动改动 {c[review.CHANGED]} 处，待更新 {c[review.STALE]} 处"
+            + (f"，未归位 {c[review.UNPLACED]} 处" if c[review.UNPLACED] else "")
+            + (f"；尚未核对 <b>{c['open']}</b> 处，{parts_to_review} 部分待核对（见“核对上年内容”）。"
+               if c["open"] else "；已全部核对。"))
 
     def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
         """Change one cell only where it differs: each change costs a relayout of the table."""

@@ -25,6 +25,9 @@ MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.CO
 #: Pages that show the draft rather than edit it: no completeness mark of their own.
 VIEW_PAGES = ("glance", "export")
 STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成"}
+# 从往年草稿新建: a page with carried-over items still open (core.review) is ◐ 待核对.
+MARKS[completeness.TO_REVIEW] = "◐"
+STATE_TEXT[completeness.TO_REVIEW] = "待核对"
 
 
 class SideItem(QTreeWidgetItem):
@@ -160,7 +163,13 @@ def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftP
         from desktop_app.ui.overview_page import OverviewPage
         return OverviewPage(session)
 
+    def review():
+        from desktop_app.ui.review_page import ReviewPage
+        return ReviewPage(session)
+
     plan = [("glance", "申报总览", overview), ("basic", "基本信息", basic)]
+    if session.draft.data.get("review"):  # carried over from last year: 核对上年内容 right after 申报总览
+        plan.insert(1, (completeness.REVIEW_PAGE, "核对上年内容", review))
     if program.conditions:
         plan.append(("eligibility", "申报条件自查", eligibility))
     plan += [(node.id, node.heading, part(node)) for node in program.parts()]
@@ -343,8 +352,22 @@ class PlanWizard(QWizard):
                 page.bind_sheet_requested.connect(self.show_bind_sheet)
             elif key == "export":
                 page.go_to.connect(self.go_to)
+            elif key == completeness.REVIEW_PAGE:
+                page.go_to.connect(self.go_to)
+                page.text_reverted.connect(self.rebuild_page)
             return page
         return build_and_wire
+
+    def rebuild_page(self, key: str) -> None:
+        """The draft changed behind a built page's editors (核对上年内容's 还原): build it
+        anew from the draft when next needed."""
+        host = self.hosts.get(key)
+        if host is None or host.page is None or key == self.current_key():
+            return
+        old, host.page = host.page, None
+        host._layout.removeWidget(old)
+        old.setParent(None)
+        old.deleteLater()
 
     @property
     def export_page(self):
