@@ -84,8 +84,11 @@ def test_excel_block_pasted_into_targets_table(qtbot, window):
     key(table.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     rows = stored(window).part("targets")["indicators"]
     assert len(rows) == n + 2
-    assert rows[n - 1]["name"] == "高价值专利数" and rows[n - 1]["baseline"] == 192
+    # the guide's indicator keeps its name and unit; the figures go in
+    assert rows[n - 1]["name"] == "培养引进专业化知识产权运营团队" and rows[n - 1]["baseline"] == 192
+    assert "指南规定" in table.message.text()
     assert rows[n - 1]["targets"] == [220, 250, 300]
+    assert rows[n]["name"] == "专利质押融资金额"  # a row of the officer's own: pasted whole
     assert rows[n]["baseline"] == 18.6 and rows[n]["targets"] == [20, 22, 25]  # 20% and ２２
     assert rows[n + 1]["name"] == '许可"备案"合同数' and rows[n + 1]["unit"] == "份"
     # Ctrl+C gives the block back as Excel reads it
