@@ -154,3 +154,35 @@ def test_one_enter_on_the_overview_opens_that_one_page(qtbot, window):
     table.setCurrentItem(table.topLevelItem(wiz.overview.row_of("problems")))
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert wiz.current_key() == "problems"
+
+
+# plain Chinese -------------------------------------------------------------------------------
+def test_qt_file_dialog_speaks_chinese(qtbot):
+    from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+
+    from desktop_app.ui.app import prepare_app
+
+    prepare_app(QApplication.instance())
+    dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    words = [w.text() for w in dialog.findChildren(QLabel)] + [b.text() for b in dialog.findChildren(QPushButton)]
+    assert "查找范围(&L)：" in words and "文件类型(&T)：" in words and "文件名称(&N)：" in words
+    import re
+
+    english = [w for w in words if re.search("[A-Za-z]{2,}", re.sub(r"\(&\w\)", "", w))]
+    assert not english, english
+
+
+def test_a_broken_draft_file_is_refused_in_plain_chinese(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: said.append(text))
+    bad = tmp_path / "坏的草稿.json"
+    bad.write_text('{\n  "format": "patent-conversion-draft",\n  id: 1\n}', encoding="utf-8")
+    assert window.draft_files.import_file(bad) is None
+    assert len(said) == 1
+    for word in ("JSON", "Expecting", "UTF", "property", "format_version"):
+        assert word not in said[0], said[0]
+    assert "损坏" in said[0] and "导出草稿文件" in said[0]
