@@ -186,3 +186,20 @@ def test_a_broken_draft_file_is_refused_in_plain_chinese(qtbot, window, tmp_path
     for word in ("JSON", "Expecting", "UTF", "property", "format_version"):
         assert word not in said[0], said[0]
     assert "损坏" in said[0] and "导出草稿文件" in said[0]
+
+
+def test_new_draft_dialog_starts_on_the_city_program_and_its_error_follows_the_choice(qtbot):
+    from desktop_app.core.program import available_programs
+    from desktop_app.ui.new_draft_dialog import NewDraftDialog
+
+    dialog = NewDraftDialog(available_programs())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.program.currentData() == "key_city_2021" and dialog.program.currentIndex() == 0
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.isVisible() and "扬州市人民政府" in dialog.error.text()
+    dialog.program.setCurrentIndex(dialog.program.findData("university_ip_center_2022"))
+    assert "扬州市人民政府" not in dialog.error.text() and "常州大学" in dialog.error.text()
+    # 申报主体 shown whole
+    label = dialog.direction
+    assert label.height() >= label.heightForWidth(label.width())
