@@ -160,13 +160,27 @@ def test_one_enter_on_the_overview_opens_that_one_page(qtbot, window):
 def test_qt_file_dialog_speaks_chinese(qtbot):
     from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
-    from desktop_app.ui.app import prepare_app
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
-    prepare_app(QApplication.instance())
-    dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    qtbot.addWidget(dialog)
-    words = [w.text() for w in dialog.findChildren(QLabel)] + [b.text() for b in dialog.findChildren(QPushButton)]
+    from desktop_app.ui.app import _supplement_translator
+
+    # the translators prepare_app installs, here only for this test (the font it sets
+    # would change the layout of the tests after this one)
+    app = QApplication.instance()
+    qtbase = QTranslator(app)
+    assert qtbase.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    supplement = _supplement_translator(app)
+    app.installTranslator(qtbase)
+    app.installTranslator(supplement)
+    try:
+        dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(dialog)
+        words = [w.text() for w in dialog.findChildren(QLabel)] + [b.text() for b in dialog.findChildren(QPushButton)]
+    finally:
+        app.removeTranslator(supplement)
+        app.removeTranslator(qtbase)
     assert "查找范围(&L)：" in words and "文件类型(&T)：" in words and "文件名称(&N)：" in words
     import re
 
