@@ -31,8 +31,9 @@ for _var, _sub in (("HOME", ""), ("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG
     os.environ[_var] = str(TEST_HOME / _sub)
 #: What a module does when imported (before a test's own folder is set) lands here.
 os.environ["PATENT_APP_DATA"] = str(TEST_HOME / "collection-data")
-#: Folders under TEST_HOME that libraries may fill (font caches and the like).
-ALLOWED_IN_HOME = ("collection-data/", ".cache/")
+#: What libraries may leave under TEST_HOME: font caches and the like, and Qt's own settings
+#: (a QFileDialog remembers its last folder in QtProject.conf when it is destroyed).
+ALLOWED_IN_HOME = ("collection-data/", ".cache/", ".config/QtProject.conf")
 
 QT_MODULES = ("PySide6", "shiboken6", "pytestqt")
 NO_QT = os.environ.get("PCA_NO_QT") == "1"

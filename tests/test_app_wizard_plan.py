@@ -88,3 +88,23 @@ def test_the_plan_loads_no_qt():
             "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_new_draft_opens_calm_until_a_page_is_visited_or_the_check_asked(program):
+    from desktop_app.app.wizard_plan import ready_state
+    from desktop_app.core.draft import new_draft
+
+    draft = new_draft(program, organization="", city="")
+    plan = WizardPlan(program, draft)
+    findings = rules.run_checks(program, draft)
+    empty = [k for k, _t, s in plan.states() if s == completeness.EMPTY and not plan.page(k).is_view]
+    assert empty and any(f.page in empty for f in findings)
+    calm = plan.shown_findings(findings)
+    assert not any(f.page in empty for f in calm)
+    assert any(f.page == empty[0] for f in plan.shown_findings(findings, visited={empty[0]}))
+    assert plan.shown_findings(findings, check_asked=True) == findings
+    # 检查与导出 on 申报总览: ○ while nothing is entered, ● when all is complete without errors
+    assert ready_state([completeness.EMPTY] * 3, findings) == completeness.EMPTY
+    assert ready_state([completeness.COMPLETE] * 3, []) == completeness.COMPLETE
+    assert ready_state([completeness.COMPLETE] * 3, [Finding(ERROR, "x", "basic", "", "")]) == completeness.PARTIAL
+    assert ready_state([completeness.COMPLETE, completeness.EMPTY], []) == completeness.PARTIAL

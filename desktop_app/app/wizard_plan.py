@@ -81,6 +81,17 @@ class WizardPlan:
         """(key, title, state) of every page, in order: the side list and 申报总览."""
         return [(p.key, p.title, self.state(p.key)) for p in self.pages]
 
+    def shows_findings_on(self, key: str, visited: Iterable[str] = (), check_asked: bool = False) -> bool:
+        """Whether the findings on page `key` are shown yet: once the officer has opened
+        the page (`visited`), entered anything on it, or asked for the whole check. A new
+        draft opens calm — its unfilled parts are ○ 未填写, not a list of errors."""
+        return check_asked or key in visited or self.state(key) != completeness.EMPTY
+
+    def shown_findings(self, findings: Iterable[Finding], visited: Iterable[str] = (),
+                       check_asked: bool = False) -> list[Finding]:
+        seen = set(visited)
+        return [f for f in findings if self.shows_findings_on(f.page, seen, check_asked)]
+
     def mark(self, key: str) -> str:
         """The side list's text for a page: its mark and title (views: ▶)."""
         page = self.page(key)
@@ -92,6 +103,17 @@ class WizardPlan:
 def overview_state(page_state: str, findings: Iterable[Finding]) -> str:
     """A page's state on 申报总览: has errors when an error finding points at it."""
     return HAS_ERRORS if any(f.severity == ERROR for f in findings) else page_state
+
+
+def ready_state(states: Iterable[str], findings: Iterable[Finding]) -> str:
+    """检查与导出 on 申报总览: ○ while nothing is entered, ● once every page is complete and
+    no error is left, ◐ between."""
+    states = list(states)
+    if all(s == completeness.EMPTY for s in states):
+        return completeness.EMPTY
+    if all(s == completeness.COMPLETE for s in states) and not any(f.severity == ERROR for f in findings):
+        return completeness.COMPLETE
+    return completeness.PARTIAL
 
 
 def findings_by_page(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWizard, QWizardPage
 
-from desktop_app.app.wizard_plan import MARKS, STATE_TEXT, WizardPlan
+from desktop_app.app.wizard_plan import MARKS, STATE_TEXT, WizardPlan, ready_state
 from desktop_app.core import completeness, pages
 from desktop_app.ui import item_roles
 from desktop_app.ui.checks_panel import ChecksPanel
@@ -288,18 +288,16 @@ class PlanWizard(QWizard):
         self.side.expandAll()
 
     def next_page(self) -> None:
-        """Ctrl+PgDn: the page after this one in the outline."""
-        keys = list(self._ids)
-        here = keys.index(self.current_key()) if self.current_key() in keys else -1
-        if here + 1 < len(keys):
-            self.go_to(keys[here + 1])
+        """Ctrl+PgDn: the page after this one in the plan."""
+        key = self.plan.next_key(self.current_key()) if self.current_key() else self.plan.first_key()
+        if key:
+            self.go_to(key)
 
     def previous_page(self) -> None:
-        """Ctrl+PgUp: the page before this one in the outline."""
-        keys = list(self._ids)
-        here = keys.index(self.current_key()) if self.current_key() in keys else 0
-        if here > 0:
-            self.go_to(keys[here - 1])
+        """Ctrl+PgUp: the page before this one in the plan."""
+        key = self.plan.previous_key(self.current_key())
+        if key:
+            self.go_to(key)
 
     def _filter_nav_keys(self) -> None:
         for button in self._nav_buttons:
@@ -509,13 +507,12 @@ class PlanWizard(QWizard):
         self.refresh_side()
 
     def shows_findings_on(self, key: str) -> bool:
-        """Whether the findings on page `key` are shown yet: once the officer has opened
-        the page, entered anything on it, or asked for the whole check. A new draft
-        opens calm — its unfilled parts are ○ 未填写, not a list of errors."""
-        return self.check_asked or key in self.visited or self.page_state(key) != completeness.EMPTY
+        """Whether the findings on page `key` are shown yet (the plan decides: a new draft
+        opens calm, app/wizard_plan.py)."""
+        return self.plan.shows_findings_on(key, self.visited, self.check_asked)
 
     def shown_findings(self, findings: list) -> list:
-        return [f for f in findings if self.shows_findings_on(f.page)]
+        return self.plan.shown_findings(findings, self.visited, self.check_asked)
 
     def refresh_side(self) -> None:
         """The side list's marks (● ◐ ○) and the overview, from the pages' own completeness
@@ -530,7 +527,7 @@ class PlanWizard(QWizard):
             if key in VIEW_PAGES:
                 item.setText(0, f"▶ {title}")
                 if key == "export":
-                    states.append((key, title, _ready_state(part_states, findings)))
+                    states.append((key, title, ready_state(part_states, findings)))
                 continue
             state = self.page_state(key)
             states.append((key, title, state))
@@ -543,14 +540,3 @@ class PlanWizard(QWizard):
             group.setText(0, f"{mark} {group.heading}")
         self.overview.show_status(states, findings)
 
-
-def _ready_state(states: list[str], findings: list) -> str:
-    """检查与导出 in 申报总览: ○ while nothing is entered, ● once every page is complete
-    and no error is left, ◐ between."""
-    from desktop_app.core.findings import ERROR
-
-    if all(s == completeness.EMPTY for s in states):
-        return completeness.EMPTY
-    if all(s == completeness.COMPLETE for s in states) and not any(f.severity == ERROR for f in findings):
-        return completeness.COMPLETE
-    return completeness.PARTIAL
