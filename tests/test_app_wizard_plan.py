@@ -108,3 +108,12 @@ def test_a_new_draft_opens_calm_until_a_page_is_visited_or_the_check_asked(progr
     assert ready_state([completeness.COMPLETE] * 3, []) == completeness.COMPLETE
     assert ready_state([completeness.COMPLETE] * 3, [Finding(ERROR, "x", "basic", "", "")]) == completeness.PARTIAL
     assert ready_state([completeness.COMPLETE, completeness.EMPTY], []) == completeness.PARTIAL
+
+
+def test_a_finding_on_a_part_the_program_no_longer_has_is_still_judged(program, sample_draft):
+    plan = WizardPlan(program, sample_draft)
+    assert "no-such-part" not in plan
+    assert plan.state("no-such-part") in (completeness.EMPTY, completeness.PARTIAL, completeness.COMPLETE)
+    stray = Finding(ERROR, "x", "no-such-part", "text", "旧项目的部分")
+    assert plan.shown_findings([stray], check_asked=True) == [stray]
+    plan.shown_findings([stray])  # no error either way

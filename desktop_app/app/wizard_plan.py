@@ -72,8 +72,10 @@ class WizardPlan:
 
     # states ------------------------------------------------------------------------------
     def state(self, key: str) -> str:
-        """● ◐ ○ of one page from its own fields (a view page counts as complete)."""
-        if self.page(key).is_view:
+        """● ◐ ○ of one page from its own fields (a view page counts as complete). A key that
+        is no page of this draft (a finding on a part a carried-over or moved draft still
+        holds) is judged from the draft alone."""
+        if key in self._index and self.page(key).is_view:
             return completeness.COMPLETE
         return completeness.state_of(self.program, self.draft, key)
 
