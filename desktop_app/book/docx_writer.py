@@ -73,6 +73,15 @@ class DocxWriter:
         set_fonts(rpr_default, fonts.body, fonts.latin)
         set_size(rpr_default, lay.body_size_pt)
         set_rpr(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+        ppr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        # Line-end punctuation (，、。；…) must print. Word and WPS let a mark that falls
+        # in column 29 hang in the margin (overflowPunct on, their default). LibreOffice
+        # (7.4 and others) reads w:overflowPunct inverted — absent or "0" turns on its own
+        # hanging punctuation, "1" turns it off — and on a justified line that the
+        # −0.25 pt spacing fills to within 1.25 pt it never paints the hanging mark: the
+        # 2021 sample lost 13 marks that way. Written "1", Word and WPS hang the mark as
+        # always and LibreOffice carries the previous character down with it instead.
+        set_ppr(ppr_default, "w:overflowPunct", val="1")
         settings = self.doc.settings.element
         set_setting(settings, "w:themeFontLang", val="en-US", eastAsia="zh-CN")
         # Odd pages carry the number on the right, even pages on the left.
