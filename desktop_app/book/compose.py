@@ -243,7 +243,7 @@ def compose(program: Program, draft: Draft) -> Book:
     cover_cfg = program.book.get("cover", {})
     plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
     ctx["plan_title"] = plan_title
-    book = Book(title=plan_title)
+    book = Book(title=plan_title, applicant=ctx["organization"].strip())
     attachments = [a for a in draft.attachments if a.get("title", "").strip()]
     notes_title, notes = indicator_notes(program, draft)
     if notes and notes_title and not any(a["title"].strip() == notes_title for a in attachments):
@@ -323,6 +323,7 @@ def _xml_safe_book(book: Book) -> Book:
         return value
 
     book.title = xml_safe(book.title)
+    book.applicant = xml_safe(book.applicant)
     for section in book.sections:
         section.name = xml_safe(section.name)
         section.blocks = [clean(b) for b in section.blocks]

@@ -142,6 +142,8 @@ class Book:
 
     title: str
     sections: list[Section] = field(default_factory=list)
+    #: Who hands the book in (the 申报单位): the .docx's author and company.
+    applicant: str = ""
 
     def blocks(self):
         for section in self.sections:
