@@ -649,7 +649,7 @@ def test_new_blank_draft_exports(tmp_path, program):
                  for h in OUTLINE]
     assert positions == sorted(positions)
     rows = table_rows([t for t in result.doc.tables if t.rows[0].cells[0].text == "序号"][0])
-    assert [r[3:7] for r in rows[1:]] == [["", "", "", ""]] * 7
+    assert [r[3:7] for r in rows[1:]] == [["—", "—", "—", "—"]] * 7  # no empty figure cells
     schedule = [t for t in result.doc.tables if t.rows[0].cells[0].text == "年度"][0]
     assert len(schedule.rows) == 1  # header only: no rows entered yet
 
@@ -666,3 +666,48 @@ def test_long_period_is_refused_or_exports(tmp_path, sample_data):
     write_docx(compose(get_program("key_city_2021"), draft), out)
     header = table_rows([t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "序号"][0])[0]
     assert header[4:14] == [f"{y}年" for y in range(2021, 2031)]
+
+
+# empty figures ------------------------------------------------------------------------------------
+def _targets_draft(sample_data, baseline, targets):
+    data = json.loads(json.dumps(sample_data))
+    data["parts"]["targets"]["indicators"][0].update(baseline=baseline, targets=targets)
+    return draft_from_json_text(json.dumps(data, ensure_ascii=False))
+
+
+def test_empty_figures_print_a_dash_and_reasons_print_as_written(tmp_path, sample_data):
+    draft = _targets_draft(sample_data, None, ["不适用", None, "未统计"])
+    program = get_program("key_city_2021")
+    out = write_docx(compose(program, draft), tmp_path / "dash.docx")
+    rows = table_rows([t for t in Book(out).doc.tables if t.rows[0].cells[0].text == "序号"][0])
+    assert rows[1][3:7] == ["—", "不适用", "—", "未统计"]
+    assert all(cell.strip() for row in rows for cell in row), "an empty cell in the indicator table"
+
+
+def test_the_dash_is_the_programs_setting(tmp_path, sample_data):
+    import dataclasses
+
+    draft = _targets_draft(sample_data, None, [1, 2, None])
+    program = get_program("key_city_2021")
+    assert program.book["empty_figure"] == "—"
+    program = dataclasses.replace(program, book={**program.book, "empty_figure": "／"})
+    out = write_docx(compose(program, draft), tmp_path / "slash.docx")
+    rows = table_rows([t for t in Book(out).doc.tables if t.rows[0].cells[0].text == "序号"][0])
+    assert rows[1][3:7] == ["／", "1", "2", "／"]
+
+
+def test_a_reason_is_typed_in_a_figure_cell_and_kept_by_the_draft_file(tmp_path, sample_data):
+    from desktop_app.core.figures import FigureError, parse_figure, parse_number
+
+    assert parse_figure(" 不适用 ") == "不适用" and parse_figure("未统计") == "未统计"
+    assert parse_figure("１２０") == 120 and parse_figure("") is None
+    with pytest.raises(FigureError):
+        parse_figure("不清楚")
+    with pytest.raises(FigureError):
+        parse_number("不适用")  # other figures (page counts…) stay numbers only
+    draft = _targets_draft(sample_data, "未统计", [None, "不适用", 3])
+    path = tmp_path / "reason.json"
+    exchange.write_draft_file(draft, path)
+    again = read_draft_file(path)
+    row = again.part("targets")["indicators"][0]
+    assert row["baseline"] == "未统计" and row["targets"] == [None, "不适用", 3]

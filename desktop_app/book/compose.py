@@ -84,13 +84,20 @@ def indicator_table(program: Program, draft: Draft, caption: str | None = None) 
     years = draft.plan_years
     node = program.part_of_kind("targets")
     part = draft.part(node.id) if node else {}
+    # A figure never prints as an empty cell: a missing one prints the program's dash,
+    # a reason typed instead of a number (不适用, 未统计) prints as typed.
+    empty = str(program.book.get("empty_figure", "—"))
+
+    def figure(value) -> str:
+        return format_number(value) or empty
+
     rows = []
     for n, ind in enumerate(part.get("indicators", []), 1):
         guide = program.indicator(ind.get("key"))
         targets = list(ind.get("targets", [])) + [None] * len(years)
         rows.append(
-            (str(n), ind.get("name", ""), ind.get("unit", ""), format_number(ind.get("baseline")),
-             *(format_number(t) for t in targets[: len(years)]),
+            (str(n), ind.get("name", ""), ind.get("unit", ""), figure(ind.get("baseline")),
+             *(figure(t) for t in targets[: len(years)]),
              guide.requirement if guide else "")
         )
     # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.

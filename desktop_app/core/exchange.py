@@ -100,6 +100,10 @@ def _describe(error: "jsonschema.ValidationError") -> str:
         return f"{where}：应为 {error.validator_value!r}，这不是本程序的草稿文件"
     if v in ("maxLength", "maxItems"):
         return f"{where}：内容过长"
+    if v == "anyOf" and error.schema == draft_schema()["$defs"]["number"]:
+        reasons = "、".join(f"“{r}”" for r in error.schema["anyOf"][1]["enum"])
+        return (f"{where}：应为数字、空或{reasons}，"
+                f"现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}")
     return f"{where}：{error.message}"
 
 

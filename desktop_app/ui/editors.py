@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
-from desktop_app.core.figures import FigureError, format_number, parse_number
+from desktop_app.core.figures import FigureError, format_number, parse_figure
 from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
 from desktop_app.ui.undo import SnapshotChange
 
@@ -131,7 +131,7 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
-            return parse_number(text), None
+            return parse_figure(text), None
         except FigureError as exc:
             return None, f"{where}：{exc}"
     if spec.kind == "year":
