@@ -32,6 +32,9 @@ class Piece:
     toc_entry: bool = False
     #: In a table: its header row, which prints again at the top of every page the table runs on.
     repeat: str = ""
+    #: A table row's cells: a row split across pages prints the first part of each cell, then
+    #: (under the repeated header) the rest of each.
+    cells: tuple[str, ...] = ()
 
 
 def book_pieces(book: Book, panel_bullet: str = "●") -> list[Piece]:
@@ -52,7 +55,7 @@ def book_pieces(book: Book, panel_bullet: str = "●") -> list[Piece]:
         elif isinstance(block, Table):
             add(block.caption, *(c.header for c in block.columns))
             head = "".join(c.header for c in block.columns)
-            out.extend(Piece(v, repeat=head) for row in block.rows for v in row if v)
+            out.extend(Piece("".join(row), repeat=head, cells=tuple(row)) for row in block.rows)
         elif isinstance(block, FormTable):
             for label, value in block.rows:
                 add(label, value)
@@ -90,6 +93,35 @@ class Mismatch:
         return f"at {self.at}: {self.piece[:40]}… → {'; '.join(diffs[:5])}"
 
 
+def _common(a: str, b: str, at: int) -> int:
+    n = 0
+    while n < len(a) and at + n < len(b) and a[n] == b[at + n]:
+        n += 1
+    return n
+
+
+def _split_row(got: str, pos: int, piece: Piece) -> int | None:
+    """Where a table row that LibreOffice split across pages ends in `got`, or None: each
+    pass prints a part of every cell in turn, and the header row repeats between passes."""
+    cells = [squeeze(c) for c in piece.cells]
+    done = [0] * len(cells)
+    head = squeeze(piece.repeat)
+    while any(d < len(c) for d, c in zip(done, cells)):
+        moved = False
+        for i, cell in enumerate(cells):
+            n = _common(cell[done[i]:], got, pos)
+            done[i] += n
+            pos += n
+            moved = moved or n > 0
+        if all(d == len(c) for d, c in zip(done, cells)):
+            break
+        if head and got.startswith(head, pos):
+            pos += len(head)
+        elif not moved:
+            return None
+    return pos
+
+
 def compare_pdf_text(pieces: list[Piece], printed: str) -> list[Mismatch]:
     """Mismatches between the pieces and the printed text (empty list: every character
     printed, in order, and nothing else). After a mismatch the walk resynchronises on
@@ -115,6 +147,8 @@ def compare_pdf_text(pieces: list[Piece], printed: str) -> list[Mismatch]:
                 pos += len(head)
         if got.startswith(want, pos):
             pos += len(want)
+        elif piece.cells and (end := _split_row(got, pos, piece)) is not None:
+            pos = end
         else:
             # The piece as printed: up to where the next few characters after it resume.
             window = got[pos:pos + len(want) + 40]

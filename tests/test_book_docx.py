@@ -310,7 +310,7 @@ def test_schedule_table(book, sample_data):
     assert blocks[caption + 1][0] == "tbl" and blocks[caption + 1][1] == "年度"
 
 
-def test_table_header_rows_repeat_and_rows_do_not_split(book):
+def test_table_header_rows_repeat_and_short_rows_do_not_split(book):
     data_tables = [t for t in book.document.iter(w("tbl"))
                    if text_of(t.find(".//w:tc", NS)) in ("序号", "年度")]
     assert len(data_tables) == 2
@@ -318,8 +318,44 @@ def test_table_header_rows_repeat_and_rows_do_not_split(book):
         rows = tbl.findall("w:tr", NS)
         assert len(rows) > 2
         assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+        assert rows[0].find("w:trPr/w:cantSplit", NS) is not None
         assert all(r.find("w:trPr/w:tblHeader", NS) is None for r in rows[1:])
+        # the sample's rows are a few lines each: none splits across pages
         assert all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
+
+
+def test_a_long_schedule_row_may_split_across_pages(tmp_path, sample_data):
+    data = json.loads(json.dumps(sample_data))
+    data["parts"]["schedule"]["rows"][0]["progress"] = "完成全市重点园区专利技术需求调查并建立台账。" * 12
+    draft = draft_from_json_text(json.dumps(data, ensure_ascii=False))
+    out = write_docx(compose(get_program("key_city_2021"), draft), tmp_path / "long.docx")
+    tbl = next(t for t in Book(out).document.iter(w("tbl")) if text_of(t.find(".//w:tc", NS)) == "年度")
+    rows = tbl.findall("w:tr", NS)
+    long_rows = [r for r in rows if "台账。完成" in text_of(r)]
+    assert len(long_rows) == 1
+    assert long_rows[0].find("w:trPr/w:cantSplit", NS) is None  # it may run on under the repeated header
+    assert sum(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows) == len(rows) - 1
+
+
+def test_table_columns_fit_their_header_words_and_short_cells(book):
+    """No header word (序号, 单位, 2021年, 指南要求, 牵头部门), number or short cell (万元, 2021年) is
+    narrower than its column: widths come from content, measured at the table's size."""
+    from desktop_app.book.layout import CELL_PAD, Layout, atoms, header_atoms, name_atoms, text_twips
+
+    size = Layout().table_size_pt
+    for tbl in book.document.iter(w("tbl")):
+        rows = tbl.findall("w:tr", NS)
+        head = [text_of(tc) for tc in rows[0].findall("w:tc", NS)]
+        if head[0] not in ("序号", "年度"):
+            continue
+        grid = [int(g.get(w("w"))) for g in tbl.findall("w:tblGrid/w:gridCol", NS)]
+        assert abs(sum(grid) - Layout().text_width) < len(grid) + 2
+        for col, (header, width) in enumerate(zip(head, grid)):
+            cells = [text_of(r.findall("w:tc", NS)[col]) for r in rows[1:]]
+            split = name_atoms if header in ("牵头部门", "配合部门") else atoms
+            pieces = header_atoms(header) + [a for c in cells for a in split(c)]
+            widest = max(pieces, key=lambda p: text_twips(p, size))
+            assert text_twips(widest, size) + CELL_PAD <= width + 1, (header, widest, width)
 
 
 def test_attachment_list_and_pages(book, sample_data):

@@ -6,16 +6,17 @@ benchmark's large draft, and one book of generated paragraphs that put each line
 mark at columns 26–29 of a full line, alone and in pairs."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from print_fidelity import book_pieces, compare_pdf_text, pdf_raw_text
+from print_fidelity import book_pieces, compare_pdf_text, pdf_raw_text, squeeze
 
 from desktop_app.book.compose import compose
 from desktop_app.book.docx_writer import write_docx
-from desktop_app.book.model import Book, Paragraph, Section, Title
+from desktop_app.book.model import Book, Paragraph, Section, Table, Title
 from desktop_app.book.pdf import convert_to_pdf, find_soffice
 from desktop_app.core.exchange import read_draft_file
 from desktop_app.core.program import get_program
@@ -74,11 +75,43 @@ def _assert_prints_everything(book: Book, pdf: Path) -> None:
     assert not bad, f"{len(bad)} pieces print differently:\n" + "\n".join(map(str, bad[:20]))
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
-def test_sample_prints_every_character(sample, tmp_path):
-    draft = read_draft_file(sample)
-    book = compose(get_program(draft.program_id), draft)
-    _assert_prints_everything(book, _print(book, tmp_path / "book"))
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> dict[str, tuple[Book, Path]]:
+    """Each bundled sample's Book and its PDF, printed once for the module."""
+    out = {}
+    for sample in SAMPLES:
+        draft = read_draft_file(sample)
+        book = compose(get_program(draft.program_id), draft)
+        out[sample.stem] = book, _print(book, tmp_path_factory.mktemp("sample") / sample.stem)
+    return out
+
+
+@pytest.mark.parametrize("sample", [p.stem for p in SAMPLES])
+def test_sample_prints_every_character(sample, samples):
+    _assert_prints_everything(*samples[sample])
+
+
+@pytest.mark.parametrize("sample", [p.stem for p in SAMPLES])
+def test_table_headers_print_whole_words(sample, samples):
+    """序号, 单位, 2021年, 年度, 牵头部门 … each on one line of its header cell; 基期值（2020年）
+    on two at most, broken only before the bracket."""
+    book, pdf = samples[sample]
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, encoding="utf-8").stdout
+    lines = [re.sub(r"\s", "", ln) for ln in text.splitlines()]
+    broken = []
+    tables = [b for b in book.blocks() if isinstance(b, Table) and b.rows]
+    assert tables
+    for table in tables:
+        # the header as printed: the lines after the caption, up to the first row's second cell
+        start = lines.index(table.caption) + 1
+        end = next(i for i in range(start, len(lines)) if squeeze(table.rows[0][1])[:4] in lines[i])
+        header = lines[start:end + 1]
+        for column in table.columns:
+            for word in re.split(r"(?=（)", column.header):
+                if word and not any(word in line for line in header):
+                    broken.append(word)
+    assert not broken, f"header words broken over lines: {broken}"
 
 
 def test_large_draft_prints_every_character(tmp_path):

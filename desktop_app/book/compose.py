@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop_app.book.layout import MM, Layout, atoms, fit_widths, header_atoms, name_atoms
 from desktop_app.book.model import (
     AttachmentList, AttachmentPage, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
     Paragraph, Section, Table, Title,
@@ -100,24 +101,25 @@ def indicator_table(program: Program, draft: Draft, caption: str | None = None) 
              *(figure(t) for t in targets[: len(years)]),
              guide.requirement if guide else "")
         )
-    # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.
-    # The name column keeps at least 30 mm; longer periods narrow the year columns.
-    # A period shorter than three years gives its spare room to 指南要求 (two-year
-    # guides word it at length: 年均不少于5000万元；年均增幅不低于20%) and to 单位 (万元).
-    year_w = min(17.0, (156 - 9 - 11 - 20 - 24 - 30) / len(years))
-    spare = max(0, 3 - len(years)) * year_w
-    unit_w = 11 + min(3.0, spare / 4)
-    guide_w = 24 + spare / 2
-    columns = (
-        Column("序号", 9, "center"),
-        Column("指标名称", 156 - 9 - unit_w - 20 - guide_w - year_w * len(years), "left"),
-        Column("单位", unit_w, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
-        *(Column(f"{y}年", year_w, "right") for y in years),
-        Column("指南要求", guide_w, "center"),
-    )
+    headers = ("序号", "指标名称", "单位", f"基期值（{years[0] - 1}年）", *(f"{y}年" for y in years), "指南要求")
+    aligns = ("center", "left", "center", "right", *("right" for _ in years), "center")
+    widths = fitted_widths(headers, rows)
+    columns = tuple(Column(h, w, a) for h, w, a in zip(headers, widths, aligns))
     if caption is None:
         caption = program.book.get("indicator_table_title", "绩效目标指标表")
     return Table(caption, columns, tuple(rows), "targets")
+
+
+def fitted_widths(headers, rows, names: tuple[int, ...] = ()) -> list[float]:
+    """Column widths (mm of the type area) from what the columns hold: no header word, short
+    cell (序号, 万元, 2021年), number or department name (columns `names`) is ever split."""
+    lay = Layout()
+    columns = []
+    for i, header in enumerate(headers):
+        cells = [str(r[i]) for r in rows if i < len(r) and str(r[i])]
+        split = name_atoms if i in names else atoms
+        columns.append((header_atoms(header) + [a for c in cells for a in split(c)], cells or [header]))
+    return [w / MM for w in fit_widths(columns, lay.text_width, lay.table_size_pt)]
 
 
 def schedule_table(program: Program, draft: Draft) -> Table:
@@ -134,10 +136,9 @@ def schedule_table(program: Program, draft: Draft) -> Table:
             row.get("lead", ""),
             "、".join(row.get("partners", [])),
         ))
-    columns = (
-        Column("年度", 19, "center"), Column("主要任务", 30), Column("进度安排", 57),
-        Column("牵头部门", 25), Column("配合部门", 25),
-    )
+    headers = ("年度", "主要任务", "进度安排", "牵头部门", "配合部门")
+    widths = fitted_widths(headers, body, names=(3, 4))
+    columns = tuple(Column(h, w, "center" if h == "年度" else "left") for h, w in zip(headers, widths))
     return Table(program.book.get("schedule_table_title", "进度安排表"), columns, tuple(body), "schedule")
 
 

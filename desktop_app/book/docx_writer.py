@@ -23,7 +23,7 @@ from docx.styles.style import StyleFactory
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import SubElement
 
-from desktop_app.book.layout import CJK_CHAR, Layout
+from desktop_app.book.layout import CELL_PAD, CJK_CHAR, Layout, text_twips
 from desktop_app.book.model import (
     AttachmentList, AttachmentPage, Book, Contents, Cover, FormTable, Heading, Letter, Panel, Paragraph,
     Section, Table, Title,
@@ -458,7 +458,7 @@ class DocxWriter:
         self.blank(style="plain")
 
     def _table(self, block: Table) -> None:
-        """A data table; the header row repeats on every page, no row splits across pages."""
+        """A data table; the header row repeats on every page, short rows never split across pages."""
         if block.caption:
             self.para(block.caption, "caption")
         tbl_pr, widths = self._fixed_table([c.width_mm for c in block.columns])
@@ -467,10 +467,15 @@ class DocxWriter:
         even = _tc(round(self.layout.text_width * 635 // len(widths) / 635), "<w:p/>", v_center=False)
         head = "".join(_tc(w, self._cell_text(c.header, "cellhead")) for w, c in zip(widths, block.columns))
         rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"]
+        size = self.layout.table_size_pt
         for values in block.rows:
             cells = "".join(_tc(w, self._cell_text(v, "cell", jc)) for w, v, jc in zip(widths, values, jcs))
             cells += even * (len(widths) - len(values))
-            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            # A row of a few lines stays whole; a long one (a year's 进度安排) may run on to
+            # the next page under the repeated header instead of leaving this page a third empty.
+            lines = max((_lines(str(v), w, size) for w, v in zip(widths, values)), default=1)
+            keep = "<w:cantSplit/>" if lines <= _KEEP_ROW_LINES else ""
+            rows.append(f"<w:tr><w:trPr>{keep}</w:trPr>{cells}</w:tr>" if keep else f"<w:tr>{cells}</w:tr>")
         self._insert_table(tbl_pr, widths, "".join(rows))
         self.blank(style="plain")
 
@@ -496,6 +501,16 @@ def _app_xml(company: str) -> str:
             f"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
             "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
             "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>")
+
+
+#: Table rows up to this many lines never split across pages.
+_KEEP_ROW_LINES = 6
+
+
+def _lines(text: str, width: int, size_pt: float) -> int:
+    """Lines a cell text takes in a column `width` twips wide (estimated from character widths)."""
+    room = max(1, width - CELL_PAD)
+    return sum(max(1, -(-text_twips(line, size_pt) // room)) for line in text.split("\n"))
 
 
 def _pad_label(label: str) -> str:
