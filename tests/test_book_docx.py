@@ -41,9 +41,9 @@ OUTLINE_IDS = ["basis", "overview", "foundation", "problems", "direction", "appr
 # 信用承诺书 of the 2021 guide (shared/seeds/000, lines 31-34), verbatim: 我市 is the guide's word.
 LETTER = [
     "我市已知晓《省级财政专项资金管理应用信用信息暂行规定》，并郑重承诺如下：",
-    "1. 申报项目的所有材料均依据相关项目申报要求，据实提供，无任何伪造修改和虚假成分；",
-    "2. 专项资金获批后将严格按照《江苏省知识产权专项资金管理办法》等有关规定规范使用，并为项目实施提供承诺的条件，按任务要求推进项目实施；",
-    "3. 如违背以上承诺，我市及相关责任人员愿意承担相关责任。",
+    "1.申报项目的所有材料均依据相关项目申报要求，据实提供，无任何伪造修改和虚假成分；",
+    "2.专项资金获批后将严格按照《江苏省知识产权专项资金管理办法》等有关规定规范使用，并为项目实施提供承诺的条件，按任务要求推进项目实施；",
+    "3.如违背以上承诺，我市及相关责任人员愿意承担相关责任。",
 ]
 
 
@@ -228,7 +228,7 @@ def test_panels_present_after_their_measure(book, sample_data):
                        and blocks[i][1].startswith(project["title"]))
             cell_text = [text_of(p) for p in blocks[pos][2].iter(w("p"))]
             assert cell_text[0] == project["title"]
-            assert cell_text[1:] == [f"● {item}" for item in project["items"]]
+            assert cell_text[1:] == [f"●{item}" for item in project["items"]]
     titles = [p["title"] for m in tasks for p in m["projects"]]
     assert len(titles) == 6
     assert "专栏：专利引入赋能行动重点建设项目" in titles
@@ -604,7 +604,7 @@ def test_control_characters_in_text_are_dropped_from_the_export(tmp_path, sample
     assert any(t.startswith("（1）问题") and t.endswith("描述") for t in texts)
     assert "〔牵头部门：市市场监管局；配合部门：市科技局、市教育局、市工信局、市财政局、市发展改革委〕" in texts
     assert "专栏标题" in everything
-    assert "● 专栏条目一" in everything
+    assert "●专栏条目一" in everything
     cells = [c.text for t in result.doc.tables for r in t.rows[1:] for c in r.cells]
     assert "进度安排" in cells
     assert "指标名称" in cells

@@ -46,10 +46,19 @@ def context(program: Program, draft: Draft) -> dict[str, Any]:
     }
 
 
+#: "1. " at the start of a line: GB/T 9704 numbers items "1." with the text straight after.
+_NUMBER_SPACE = re.compile(r"^(\d{1,2}\.)[ \u3000\u00a0]+(?=\S)")
+
+
+def tidy_number(line: str) -> str:
+    """"1. 申报项目…" → "1.申报项目…" (only the space after a leading item number goes)."""
+    return _NUMBER_SPACE.sub(r"\1", line)
+
+
 def _text_blocks(text: str, level: int) -> list:
     """Prose → paragraphs, with short numbered lines promoted to sub-headings."""
     blocks: list = []
-    for line in paragraphs(text):
+    for line in map(tidy_number, paragraphs(text)):
         rank = number_rank(line)
         if rank and len(line) <= _SUBHEADING_MAX and not _CLOSING.search(line):
             blocks.append(Heading(line, rank, level))
@@ -241,8 +250,13 @@ def application_form(program: Program, draft: Draft, ctx: dict[str, Any]) -> Sec
     if program.part_of_kind("targets") is not None:
         blocks.append(indicator_table(program, draft, cfg.get("indicator_title", "绩效目标")))
     signature = cfg.get("signature", ["申报单位（盖章）：{{ organization }}", "{{ date_cn }}"])
-    blocks += [Paragraph(render(line, ctx, "application_form.signature"), "right") for line in signature]
-    return Section("application_form", title, blocks, numbered=False)
+    lines = [render(line, ctx, "application_form.signature") for line in signature]
+    # the last line is the date, four characters in from the right; the lines above it
+    # (申报单位（盖章）：…) are centred over it, as under the 信用承诺书
+    blocks += [Paragraph(line, "signer") for line in lines[:-1]] + [Paragraph(lines[-1], "date")] if lines else []
+    # Two pages (the form, then 绩效目标): numbered — 1 —, — 2 — on their own, as the online
+    # system prints them; the plan starts again at 1.
+    return Section("application_form", title, blocks, restart_numbering=True)
 
 
 def compose(program: Program, draft: Draft) -> Book:
@@ -275,7 +289,7 @@ def compose(program: Program, draft: Draft) -> Book:
                 raise ValueError("binding_order 含 letter，但项目没有信用承诺书")
             block = Letter(
                 title=letter.title,
-                paragraphs=tuple(render(p, ctx, "letter") for p in letter.paragraphs),
+                paragraphs=tuple(tidy_number(render(p, ctx, "letter")) for p in letter.paragraphs),
                 signer=render(letter.signer, ctx, "letter.signer"),
                 seal=letter.seal,
                 date=ctx["date_cn"],

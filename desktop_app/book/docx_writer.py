@@ -64,6 +64,9 @@ class DocxWriter:
         self.layout = layout or Layout()
         self.doc = Document()
         self.styles: dict[str, object] = {}
+        #: Each style key's Chinese font: quotation marks and ● are set in it (see _cjk_runs).
+        self.east_asia: dict[str, str] = {}
+        self._pending_signers: list[str] = []
         #: w:pStyle of each style key; None for Normal, which paragraphs name by omission.
         self.style_ids: dict[str, str | None] = {}
         self._normal = self.doc.styles["Normal"]
@@ -118,8 +121,10 @@ class DocxWriter:
             style.base_style = self._normal
             style.element.find(qn("w:name")).set(qn("w:val"), name)
         style.quick_style = True
+        self.east_asia[key] = east_asia
         rpr = style.element.get_or_add_rPr()
-        set_fonts(rpr, east_asia, lay.fonts.latin)
+        # Page numbers are 宋体 throughout, digits and dashes too (GB/T 9704 7.5).
+        set_fonts(rpr, east_asia, east_asia if key == "pagenum" else lay.fonts.latin)
         set_size(rpr, size)
         set_rpr(rpr, "w:b", val="1" if bold else "0")
         set_rpr(rpr, "w:bCs", val="1" if bold else "0")
@@ -138,7 +143,7 @@ class DocxWriter:
         pf.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
         pf.widow_control = False
         # A heading or a table's title never ends a page alone.
-        pf.keep_with_next = key.startswith("h") or key in ("caption", "title", "panelhead")
+        pf.keep_with_next = key.startswith("h") or key in ("caption", "title")
         ppr = style.element.get_or_add_pPr()
         if not snap:
             set_ppr(ppr, "w:snapToGrid", val="0")
@@ -167,10 +172,10 @@ class DocxWriter:
         self._style("cellhead", "表格-表头", east_asia=f.hei, size=lay.table_size_pt, align="center",
                     line=table_line, snap=False)
         self._style("caption", "表格-表题", east_asia=f.hei, size=size, align="center")
-        self._style("panelhead", "专栏-标题", east_asia=f.hei, size=14, align="center",
-                    line=round(14 * 20 * 1.6), snap=False)
-        self._style("panelitem", "专栏-条目", east_asia=f.kai, size=14, align="left",
-                    line=round(14 * 20 * 1.6), snap=False)
+        self._style("panelhead", "专栏-标题", east_asia=f.hei, size=_PANEL_PT, align="center",
+                    line=round(_PANEL_PT * 20 * 1.6), snap=False)
+        self._style("panelitem", "专栏-条目", east_asia=f.kai, size=_PANEL_PT, align="left",
+                    line=round(_PANEL_PT * 20 * 1.6), snap=False)
         self._style("pagenum", "页码", east_asia=f.song, size=lay.page_number_size_pt, align="right",
                     line=round(lay.page_number_size_pt * 20 * 1.2), snap=False)
         self._style("attachlabel", "附件-标识", east_asia=f.hei, size=size, align="left")
@@ -216,7 +221,10 @@ class DocxWriter:
         if style_id is not None:
             SubElement(ppr, _PSTYLE).set(_VAL, style_id)
         if text:
-            _add_run(p_el, text)
+            if _CJK_MARKS.search(text):
+                p_el.extend(list(parse_xml(f"<w:p {_W_NS}>{self._runs_xml(text, style)}</w:p>")))
+            else:
+                _add_run(p_el, text)
         p = DocxParagraph(p_el, self._body)
         if not fmt:
             return p
@@ -232,6 +240,25 @@ class DocxWriter:
         if fmt.get("page_break_before"):
             pf.page_break_before = True
         return p
+
+    def _runs_xml(self, text: str, style: str) -> str:
+        """`text` as runs, its quotation marks and ● in the style's Chinese font. Word sets
+        “” and ● in the Latin font (half width) unless told they are East Asian (w:hint);
+        LibreOffice gives them the script of what precedes them, so after ● or digits
+        (“323+1”, 2021”) they came out in Times. A run of their own in the Chinese font,
+        hinted East Asian, prints them full width in Word, WPS and LibreOffice alike."""
+        font = escape(self.east_asia[style], {'"': "&quot;"})
+        mark = (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" '
+                f'w:hint="eastAsia"/></w:rPr>')
+        out = []
+        for piece in _CJK_MARKS_SPLIT.split(text):
+            if not piece:
+                continue
+            if _CJK_MARKS.fullmatch(piece):
+                out.append(f"<w:r>{mark}{_t_xml(piece)}</w:r>")
+            else:
+                out.append(_run_xml(piece))
+        return "".join(out)
 
     def blank(self, count: int = 1, style: str = "plain") -> None:
         for _ in range(count):
@@ -326,7 +353,12 @@ class DocxWriter:
                       f'{"".join(entries)}</w:fonts>').encode("utf-8")
 
     def _block(self, block, first_in_section: bool) -> None:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and block.role == "signer":
+            self._pending_signers.append(block.text)  # printed with the date that follows
+        elif isinstance(block, Paragraph) and block.role == "date":
+            self._signature(self._pending_signers, block.text)
+            self._pending_signers = []
+        elif isinstance(block, Paragraph):
             style = {"body": "body", "note": "note", "plain": "plain"}.get(block.role, "plain")
             align = {"center": "center", "right": "right"}.get(block.role)
             self.para(block.text, style, **({"align": align} if align else {}))
@@ -377,13 +409,25 @@ class DocxWriter:
         for text in letter.paragraphs:
             self.para(text, "body")
         self.blank(3)
-        date_right = 4 * CJK_CHAR  # the date stands four characters in from the right
-        date_w = text_width(letter.date)
-        signer_right = max(0, date_right + (date_w - text_width(letter.signer)) // 2)
-        seal_right = max(0, date_right + (date_w - text_width(letter.seal)) // 2)
-        self.para(letter.signer, "plain", align="right", right=signer_right)
-        self.para(letter.date, "plain", align="right", right=date_right)
-        self.para(letter.seal, "plain", align="right", right=seal_right)
+        self._signature([letter.signer], letter.date, letter.seal)
+
+    def _signature(self, signers: list[str], date: str, seal: str = "") -> None:
+        """The date four characters in from the right; the signing body (and the seal mark)
+        centred over the date (GB/T 9704 7.3.5.1). Widths as printed, with the automatic
+        space between digits and Chinese (2021 年 3 月 1 日)."""
+        size = self.layout.body_size_pt
+        date_right = 4 * CJK_CHAR
+        date_w = text_twips(date, size)
+
+        def centred(line: str) -> None:
+            right = max(0, date_right + (date_w - text_twips(line, size)) // 2)
+            self.para(line, "plain", align="right", right=right)
+
+        for line in signers:
+            centred(line)
+        self.para(date, "plain", align="right", right=date_right)
+        if seal:
+            centred(seal)
 
     def _attachment_list(self, block: AttachmentList) -> None:
         self.blank()
@@ -437,11 +481,15 @@ class DocxWriter:
         """A cell's paragraphs: the first in `style` (and `jc`), each further line of text in "cell"."""
         first, *more = str(text).split("\n")
         jc_xml = f'<w:jc w:val="{jc}"/>' if jc else ""
-        out = f"<w:p><w:pPr>{_pstyle_xml(self.style_ids[style])}{jc_xml}</w:pPr>{_run_xml(first)}</w:p>"
+        out = f"<w:p><w:pPr>{_pstyle_xml(self.style_ids[style])}{jc_xml}</w:pPr>{self._text_xml(first, style)}</w:p>"
         if more:
             cell = _pstyle_xml(self.style_ids["cell"])
-            out += "".join(f"<w:p><w:pPr>{cell}</w:pPr>{_run_xml(line) if line else ''}</w:p>" for line in more)
+            out += "".join(f"<w:p><w:pPr>{cell}</w:pPr>{self._text_xml(line, 'cell') if line else ''}</w:p>"
+                           for line in more)
         return out
+
+    def _text_xml(self, text: str, style: str) -> str:
+        return self._runs_xml(text, style) if _CJK_MARKS.search(text) else _run_xml(text)
 
     def _form_table(self, block: FormTable) -> None:
         """项目申报书 rows: label cell (表头 style) beside the value; rows never split."""
@@ -480,13 +528,19 @@ class DocxWriter:
         self.blank(style="plain")
 
     def _panel(self, panel: Panel) -> None:
-        """专栏: one boxed cell, the title centred, then the projects as a list."""
+        """专栏: one boxed cell, the title centred (none printed when there is none), then the
+        projects as a list whose wrapped lines align with the text after the bullet. The
+        row may split, so a long box continues on the next page inside its border."""
         width = self.layout.text_width
         tbl_pr = f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>{_borders_xml(8)}{_TBL_LOOK}'
-        item = f'<w:pPr>{_pstyle_xml(self.style_ids["panelitem"])}<w:ind w:left="120"/></w:pPr>'
-        content = (f'<w:p><w:pPr>{_pstyle_xml(self.style_ids["panelhead"])}</w:pPr>{_run_xml(panel.title)}</w:p>'
-                   + "".join(f"<w:p>{item}{_run_xml(f'● {text}')}</w:p>" for text in panel.items))
-        self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content, v_center=False)}</w:tr>")
+        bullet = _PANEL_PT * 20  # ● is one full-width character of the 专栏's 14 pt
+        item = (f'<w:pPr>{_pstyle_xml(self.style_ids["panelitem"])}'
+                f'<w:ind w:left="{120 + bullet}" w:hanging="{bullet}"/></w:pPr>')
+        head = (f'<w:p><w:pPr>{_pstyle_xml(self.style_ids["panelhead"])}</w:pPr>'
+                f'{self._text_xml(panel.title, "panelhead")}</w:p>') if panel.title.strip() else ""
+        content = head + "".join(f"<w:p>{item}{self._runs_xml(f'●{text}', 'panelitem')}</w:p>"
+                                 for text in panel.items)
+        self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content or '<w:p/>', v_center=False)}</w:tr>")
         self.blank(style="plain")
 
 
@@ -502,6 +556,12 @@ def _app_xml(company: str) -> str:
             "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
             "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>")
 
+
+#: Quotation marks and the 专栏 bullet: printed in the paragraph's Chinese font (_runs_xml).
+_CJK_MARKS = re.compile(r"[“”‘’●]")
+_CJK_MARKS_SPLIT = re.compile(r"([“”‘’●])")
+#: The 专栏's type size (points): its styles and the bullet's hanging indent.
+_PANEL_PT = 14
 
 #: Table rows up to this many lines never split across pages.
 _KEEP_ROW_LINES = 6
