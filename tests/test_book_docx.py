@@ -747,3 +747,87 @@ def test_a_reason_is_typed_in_a_figure_cell_and_kept_by_the_draft_file(tmp_path,
     again = read_draft_file(path)
     row = again.part("targets")["indicators"][0]
     assert row["baseline"] == "未统计" and row["targets"] == [None, "不适用", 3]
+
+
+# 专栏 boxes and GB/T 9704 details -----------------------------------------------------------------
+def _custom_book(tmp_path, sample_data, change) -> "Book":
+    data = json.loads(json.dumps(sample_data))
+    change(data)
+    draft = draft_from_json_text(json.dumps(data, ensure_ascii=False))
+    return Book(write_docx(compose(get_program(draft.program_id), draft), tmp_path / "custom.docx"))
+
+
+def test_panel_items_hang_after_the_bullet_and_a_box_without_title_has_no_band(tmp_path, sample_data):
+    def change(data):
+        data["parts"]["measures"]["tasks"][0]["projects"] = [{"title": "", "items": ["无标题专栏的条目"]}]
+
+    result = _custom_book(tmp_path, sample_data, change)
+    tbl = next(t for t in result.document.iter(w("tbl")) if "无标题专栏的条目" in text_of(t))
+    paras = tbl.findall(".//w:p", NS)
+    assert [text_of(p) for p in paras] == ["●无标题专栏的条目"]  # no empty title paragraph
+    ind = paras[0].find("w:pPr/w:ind", NS)
+    hanging = int(ind.get(w("hanging")))
+    assert hanging == 14 * 20  # ● is one full-width character at the 专栏's 14 pt
+    assert int(ind.get(w("left"))) == 120 + hanging
+    assert tbl.find(".//w:trPr/w:cantSplit", NS) is None  # a long box continues on the next page
+    head = result.style("plan-panelhead")
+    assert head.find("w:pPr/w:keepNext", NS) is None or head.find("w:pPr/w:keepNext", NS).get(w("val")) in ("0", "false")
+
+
+def test_quotes_and_bullets_are_set_in_the_chinese_font(book):
+    runs = [r for r in book.document.iter(w("r")) if any(ch in text_of(r) for ch in "“”●")]
+    assert runs
+    for r in runs:
+        assert set(text_of(r)) <= set("“”‘’●"), text_of(r)  # marks in runs of their own
+        fonts = r.find("w:rPr/w:rFonts", NS)
+        assert fonts.get(w("hint")) == "eastAsia"
+        assert fonts.get(w("ascii")) == fonts.get(w("eastAsia")) != "Times New Roman"
+    # next to digits too: 打造“323+1”先进制造业集群
+    assert any("323+1" in text_of(p) for p in book.document.iter(w("p")))
+
+
+def test_page_numbers_are_songti_digits_and_dashes(book):
+    style = next(s for s in book.styles.findall("w:style", NS)
+                 if s.find("w:name", NS).get(w("val")) == "页码")
+    fonts = style.find("w:rPr/w:rFonts", NS)
+    assert {fonts.get(w(k)) for k in ("ascii", "hAnsi", "eastAsia")} == {"宋体"}
+
+
+def _right_indents(doc_el, texts):
+    out = {}
+    for p in doc_el.iter(w("p")):
+        t = text_of(p)
+        if t in texts:
+            ind = p.find("w:pPr/w:ind", NS)
+            out[t] = int(ind.get(w("right")))
+    return out
+
+
+def test_letter_signer_is_centred_over_the_date_four_characters_in(book):
+    from desktop_app.book.layout import text_twips
+
+    right = _right_indents(book.document, {"扬州市人民政府", "2021年3月1日"})
+    assert right["2021年3月1日"] == 4 * 320
+    centre_date = right["2021年3月1日"] + text_twips("2021年3月1日", 16) / 2
+    centre_signer = right["扬州市人民政府"] + text_twips("扬州市人民政府", 16) / 2
+    assert abs(centre_date - centre_signer) <= 1
+
+
+def test_application_form_is_signed_like_the_letter_and_numbered(tmp_path):
+    from desktop_app.book.layout import text_twips
+
+    path = ROOT / "resources" / "samples" / "changzhou_university_2022_sample.json"
+    draft = read_draft_file(path)
+    result = Book(write_docx(compose(get_program(draft.program_id), draft), tmp_path / "form.docx"))
+    org = draft.applicant["organization"]
+    signer, date = f"申报单位（盖章）：{org}", None
+    paras = [text_of(p) for p in result.document.iter(w("p"))]
+    date = paras[paras.index(signer) + 1]
+    right = _right_indents(result.document, {signer, date})
+    assert right[date] == 4 * 320
+    assert abs(right[signer] + text_twips(signer, 16) / 2 - right[date] - text_twips(date, 16) / 2) <= 1 \
+        or right[signer] == 0  # a signer wider than the room to its left starts at the margin
+    # the form's section restarts page numbers and carries footers
+    sects = result.document.findall(".//w:sectPr", NS)
+    starts = [s.find("w:pgNumType", NS) for s in sects]
+    assert sum(1 for s in starts if s is not None and s.get(w("start")) == "1") == 2  # form and plan

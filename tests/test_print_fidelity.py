@@ -137,3 +137,55 @@ def test_a_full_line_still_holds_28_characters(generated):
     widths = [len(ln) for ln in body]
     assert max(widths) == 28, sorted(set(widths))
     assert widths.count(28) > len(generated_paragraphs()) // 2
+
+
+# GB/T 9704 details as printed ------------------------------------------------------------------
+def _lines_with_boxes(pdf: Path) -> list[tuple[int, str, float, float]]:
+    """(page, text without spaces, xMin, xMax) of every printed line (pdftotext -bbox-layout)."""
+    import xml.etree.ElementTree as ET
+
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True,
+                         text=True, encoding="utf-8").stdout
+    ns = "{http://www.w3.org/1999/xhtml}"
+    out = []
+    for n, page in enumerate(ET.fromstring(xml).iter(f"{ns}page"), 1):
+        for line in page.iter(f"{ns}line"):
+            words = [w.text or "" for w in line.iter(f"{ns}word")]
+            out.append((n, "".join(words), float(line.get("xMin")), float(line.get("xMax"))))
+    return out
+
+
+@pytest.mark.parametrize("sample, signer", [("yangzhou_2021_sample", "扬州市人民政府"),
+                                            ("changzhou_university_2022_sample", "申报单位（盖章）：常州大学")])
+def test_signer_centred_over_the_date_four_characters_from_the_right(sample, signer, samples):
+    book, pdf = samples[sample]
+    date = next(b.date for b in book.blocks() if hasattr(b, "date")) if sample.startswith("yangzhou") else \
+        next(b.text for b in book.blocks() if isinstance(b, Paragraph) and b.role == "date")
+    lines = _lines_with_boxes(pdf)
+    right_edge = (210 - 26) / 25.4 * 72  # the type area's right edge, points
+    page, _, d0, d1 = next(ln for ln in lines if ln[1] == squeeze(date))
+    _, _, s0, s1 = next(ln for ln in lines if ln[1] == squeeze(signer) and ln[0] == page)
+    assert abs(right_edge - d1 - 4 * 16) <= 4, f"the date ends {right_edge - d1:.1f} pt from the right"
+    assert abs((s0 + s1) / 2 - (d0 + d1) / 2) <= 4 or s0 < 100, "the signer is not centred over the date"
+
+
+def test_quotes_bullets_and_page_numbers_print_in_chinese_faces(samples):
+    import os
+    import xml.etree.ElementTree as ET
+
+    from desktop_app.book import pdf as pdfmod
+
+    _, pdf = samples["yangzhou_2021_sample"]
+    root = ET.fromstring(subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], check=True,
+                                        capture_output=True, text=True, encoding="utf-8").stdout)
+    fonts = {s.get("id"): s.get("family").split("+", 1)[-1] for s in root.iter("fontspec")}
+    pieces = [(fonts[t.get("font")], "".join(t.itertext())) for t in root.iter("text")]
+    latin = [(f, t) for f, t in pieces if "Liberation" in f or "Times" in f]
+    assert not [t for _, t in latin if any(ch in t for ch in "“”‘’●")], "quotes or ● printed half width"
+    env = dict(os.environ, FONTCONFIG_FILE=str(pdfmod.fonts_conf()))
+    song = subprocess.run(["fc-match", "-f", "%{family[0]}", "宋体:lang=zh-cn"], env=env, check=True,
+                          capture_output=True, text=True).stdout
+    footers = [f for f, t in pieces if re.fullmatch(r"—\s*\d+\s*—", t.strip())]
+    assert footers
+    key = re.sub(r"[^a-z]", "", song.lower())[:9]  # notoserif…
+    assert all(key in re.sub(r"[^a-z]", "", f.lower()) for f in footers), (song, set(footers))

@@ -419,12 +419,12 @@ class DocxWriter:
         date_right = 4 * CJK_CHAR
         date_w = text_twips(date, size)
 
-        def centred(line: str) -> None:
+        def centred(line: str):
             right = max(0, date_right + (date_w - text_twips(line, size)) // 2)
-            self.para(line, "plain", align="right", right=right)
+            return self.para(line, "plain", align="right", right=right)
 
         for line in signers:
-            centred(line)
+            centred(line).paragraph_format.keep_with_next = True  # never parted from its date
         self.para(date, "plain", align="right", right=date_right)
         if seal:
             centred(seal)
@@ -458,8 +458,9 @@ class DocxWriter:
         first = self.para("", f"toc{min(entries[0][1], 2)}")
         field_begin(first, instruction)
         for n, (text, level) in enumerate(entries):
-            p = first if n == 0 else self.para("", f"toc{min(level, 2)}")
-            p.add_run(text)
+            style = f"toc{min(level, 2)}"
+            p = first if n == 0 else self.para("", style)
+            p._p.extend(list(parse_xml(f"<w:p {_W_NS}>{self._text_xml(text, style)}</w:p>")))
             if n == len(entries) - 1:
                 field_end(p)
 
