@@ -16,7 +16,7 @@ from print_fidelity import book_pieces, compare_pdf_text, pdf_raw_text, squeeze
 
 from desktop_app.book.compose import compose
 from desktop_app.book.docx_writer import write_docx
-from desktop_app.book.model import Book, Paragraph, Section, Table, Title
+from desktop_app.book.model import Book, Panel, Paragraph, Section, Table, Title
 from desktop_app.book.pdf import convert_to_pdf, find_soffice
 from desktop_app.core.exchange import read_draft_file
 from desktop_app.core.program import get_program
@@ -56,6 +56,9 @@ def generated_paragraphs() -> list[str]:
     return out
 
 
+PANEL_TITLE = "专栏：跨页测试"
+
+
 def _print(book: Book, out: Path) -> Path:
     docx = write_docx(book, out.with_suffix(".docx"))
     return convert_to_pdf(docx, out.with_suffix(".pdf"))
@@ -64,8 +67,10 @@ def _print(book: Book, out: Path) -> Path:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     paragraphs = generated_paragraphs()
-    book = Book("标点测试", [Section("plan", "标点测试", [Title("标点测试"), *map(Paragraph, paragraphs)],
-                                   restart_numbering=True)])
+    blocks = [Title("标点测试"), *map(Paragraph, paragraphs)]
+    # a 专栏 longer than what is left of its page, after a paragraph ending mid-page
+    blocks.insert(17, Panel(PANEL_TITLE, tuple(f"第{n}项重点工程：" + _fill(40, n) for n in range(1, 25))))
+    book = Book("标点测试", [Section("plan", "标点测试", blocks, restart_numbering=True)])
     pdf = _print(book, tmp_path_factory.mktemp("marks") / "marks")
     return book, pdf
 
@@ -127,13 +132,29 @@ def test_line_end_marks_at_columns_26_to_29_all_print(generated):
     _assert_prints_everything(book, pdf)
 
 
+def test_a_long_panel_continues_on_the_next_page(generated):
+    """The box starts right after the paragraph before it and runs on over the page break,
+    instead of leaving the rest of that page empty."""
+    book, pdf = generated
+    pages = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                           text=True, encoding="utf-8").stdout.split("\f")
+    blocks = book.sections[0].blocks
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, Panel))
+    before, panel = blocks[at - 1], blocks[at]
+    start = next(i for i, p in enumerate(pages) if PANEL_TITLE in p)
+    assert squeeze(before.text)[-12:] in squeeze(pages[start]), "the box moved to a page of its own"
+    last = next(i for i, p in enumerate(pages) if f"第{len(panel.items)}项重点工程" in squeeze(p))
+    assert last > start
+
+
 def test_a_full_line_still_holds_28_characters(generated):
     """The −0.25 pt spacing's purpose survives: full body lines hold 28 characters, none more
     (a mark that would be the 29th takes the character before it to the next line)."""
     _, pdf = generated
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
                           text=True, encoding="utf-8").stdout
-    body = [ln.strip() for ln in text.splitlines() if ln.strip() and "—" not in ln and ln.strip() != "标点测试"]
+    body = [ln.strip() for ln in text.splitlines() if ln.strip() and "—" not in ln and ln.strip() != "标点测试"
+            and "专栏" not in ln and "重点工程" not in ln and not ln.startswith("●")]
     widths = [len(ln) for ln in body]
     assert max(widths) == 28, sorted(set(widths))
     assert widths.count(28) > len(generated_paragraphs()) // 2
