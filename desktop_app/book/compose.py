@@ -13,13 +13,10 @@ from desktop_app.core.cleaning import paragraphs, xml_safe
 from desktop_app.core.dates import date_cn
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
-from desktop_app.core.numbering import number_rank, numbered
+from desktop_app.core.numbering import number_rank, numbered, subheading_rank
 from desktop_app.core.program import OutlineNode, Program
 from desktop_app.core.textrender import render
 
-#: A numbered line this short and without closing punctuation is a sub-heading,
-#: not a run-in paragraph such as "1.加快存量专利转化。支持……".
-_SUBHEADING_MAX = 30
 _CLOSING = re.compile(r"[。；;：:，,]$")
 
 
@@ -59,8 +56,8 @@ def _text_blocks(text: str, level: int) -> list:
     """Prose → paragraphs, with short numbered lines promoted to sub-headings."""
     blocks: list = []
     for line in map(tidy_number, paragraphs(text)):
-        rank = number_rank(line)
-        if rank and len(line) <= _SUBHEADING_MAX and not _CLOSING.search(line):
+        rank = subheading_rank(line)
+        if rank:
             blocks.append(Heading(line, rank, level))
         else:
             blocks.append(Paragraph(line))
