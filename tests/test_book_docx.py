@@ -340,7 +340,9 @@ def test_a_long_schedule_row_may_split_across_pages(tmp_path, sample_data):
 def test_table_columns_fit_their_header_words_and_short_cells(book):
     """No header word (序号, 单位, 2021年, 指南要求, 牵头部门), number or short cell (万元, 2021年) is
     narrower than its column: widths come from content, measured at the table's size."""
-    from desktop_app.book.layout import CELL_PAD, Layout, atoms, header_atoms, name_atoms, text_twips
+    from desktop_app.book.layout import (
+        CELL_PAD, Layout, atoms, header_atoms, name_atoms, text_twips, wraps_cleanly,
+    )
 
     size = Layout().table_size_pt
     for tbl in book.document.iter(w("tbl")):
@@ -356,6 +358,18 @@ def test_table_columns_fit_their_header_words_and_short_cells(book):
             pieces = header_atoms(header) + [a for c in cells for a in split(c)]
             widest = max(pieces, key=lambda p: text_twips(p, size))
             assert text_twips(widest, size) + CELL_PAD <= width + 1, (header, widest, width)
+            assert wraps_cleanly(header, width, size), (header, width)  # not 指南要 / 求
+
+
+def test_header_breaks_only_between_words():
+    from desktop_app.book.layout import header_atoms, wrap_breaks, wraps_cleanly
+
+    assert header_atoms("基期值（2020年）") == ["基期值", "（2020年）"]
+    assert header_atoms("指南要求") == ["指南", "要求"] and header_atoms("序号") == ["序号"]
+    assert wrap_breaks("基期值（2020年）", 1320, 12) == [3]  # before the bracket
+    assert wrap_breaks("基期值（2020年）", 1500, 12) == [8]  # 基期值（2020 / 年）
+    assert not wraps_cleanly("基期值（2020年）", 1500 + 256, 12)
+    assert wraps_cleanly("指南要求", 2 * 240 + 256, 12) and not wraps_cleanly("指南要求", 3 * 240 + 256, 12)
 
 
 def test_attachment_list_and_pages(book, sample_data):

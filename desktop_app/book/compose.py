@@ -125,7 +125,7 @@ def fitted_widths(headers, rows, names: tuple[int, ...] = ()) -> list[float]:
         cells = [str(r[i]) for r in rows if i < len(r) and str(r[i])]
         split = name_atoms if i in names else atoms
         columns.append((header_atoms(header) + [a for c in cells for a in split(c)], cells or [header]))
-    return [w / MM for w in fit_widths(columns, lay.text_width, lay.table_size_pt)]
+    return [w / MM for w in fit_widths(columns, lay.text_width, lay.table_size_pt, list(headers))]
 
 
 def schedule_table(program: Program, draft: Draft) -> Table:

@@ -5,6 +5,7 @@ shared/ explains each number.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -115,9 +116,49 @@ def atoms(text: str) -> list[str]:
     return out
 
 
-def header_atoms(text: str) -> list[str]:
-    """A header breaks only before a bracket: 基期值 / （2020年）; each part stays whole."""
+def _bracket_parts(text: str) -> list[str]:
     return [part for line in str(text).split("\n") for part in re.split(r"(?=（)", line) if part]
+
+
+def header_atoms(text: str) -> list[str]:
+    """The words of a column header, never split: it breaks only before a bracket (基期值 /
+    （2020年）) and between the two words of a four-character heading (指南 / 要求)."""
+    out: list[str] = []
+    for part in _bracket_parts(text):
+        if len(part) == 4 and all(ord(ch) >= 0x2E80 for ch in part):
+            out += [part[:2], part[2:]]
+        else:
+            out.append(part)
+    return out
+
+
+_UNIT = re.compile(r"[（《“‘(]*(?:[A-Za-z0-9.%+\-]+|.)[）》”’)，。、；：！？,;:]*", re.S)
+
+
+def wrap_breaks(text: str, room: int, size_pt: float) -> list[int]:
+    """Where a line breaker fills lines `room` twips wide with `text`: offsets of the breaks.
+    Breaks fall between CJK characters or Latin words, never after an opening bracket nor
+    before closing punctuation (what LibreOffice and Word do for Chinese)."""
+    breaks, line, at = [], "", 0
+    for unit in _UNIT.findall(text):
+        if line and text_twips(line + unit, size_pt) > room:
+            breaks.append(at)
+            line = ""
+        line += unit
+        at += len(unit)
+    return breaks
+
+
+@functools.lru_cache(maxsize=4096)
+def wraps_cleanly(header: str, width: int, size_pt: float) -> bool:
+    """Whether `header` in a column `width` twips wide breaks only between its words."""
+    if text_twips(header, size_pt) <= width - CELL_PAD:
+        return True
+    allowed, at = set(), 0
+    for word in header_atoms(header):
+        at += len(word)
+        allowed.add(at)
+    return set(wrap_breaks(header.replace("\n", ""), width - CELL_PAD, size_pt)) <= allowed
 
 
 def name_atoms(text: str, limit_em: int = 6) -> list[str]:
@@ -126,23 +167,26 @@ def name_atoms(text: str, limit_em: int = 6) -> list[str]:
     left to wrap (市地方金融监管局), so two department columns leave 进度安排 room."""
     out: list[str] = []
     for name in re.split(r"[、，,；;\s]+", str(text)):
-        for part in header_atoms(name):
+        for part in _bracket_parts(name):
             out.extend([part] if len(part) <= limit_em else atoms(part))
     return out
 
 
-def fit_widths(columns: list[tuple[list[str], list[str]]], total: int, size_pt: float) -> list[int]:
+def fit_widths(columns: list[tuple[list[str], list[str]]], total: int, size_pt: float,
+               headers: list[str] | None = None) -> list[int]:
     """Column widths (twips, summing to `total`) from content. `columns` holds, per column,
     the pieces no line break may split (`atoms`: header words, numbers, names) and the cell
     texts, one per row. Each column starts at its widest piece; the rest of the width goes,
     a little at a time, to the column whose widening most lowers the table (the sum over
-    rows of the row's tallest cell, in lines). If even the pieces do not fit, they are scaled
-    down together."""
+    rows of the row's tallest cell, in lines) — never to a width at which its header
+    (`headers`) would break inside a word (指南要 / 求). If even the pieces do not fit, they
+    are scaled down together."""
     mins = [max((text_twips(p, size_pt) for p in pieces), default=0) + CELL_PAD for pieces, _ in columns]
     if sum(mins) >= total:
         widths = [m * total // sum(mins) for m in mins]
         widths[-1] += total - sum(widths)
         return widths
+    heads = list(headers or [""] * len(columns))
     # each cell as its lines' widths, so a cell's height at any width is cheap to compute
     cells = [[[text_twips(ln, size_pt) for ln in str(t).split("\n")] for t in texts] for _, texts in columns]
     n_rows = max((len(c) for c in cells), default=0)
@@ -152,27 +196,47 @@ def fit_widths(columns: list[tuple[list[str], list[str]]], total: int, size_pt: 
         out = [sum(max(1.0, w / room) for w in lines) for lines in cells[col]]
         return out + [1.0] * (n_rows - len(out))
 
+    def clean_from(col: int, width: int, limit: int) -> int | None:
+        """The narrowest width ≥ `width` (and ≤ `limit`) at which the header breaks cleanly."""
+        while width <= limit:
+            if wraps_cleanly(heads[col], width, size_pt):
+                return width
+            width += 20
+        return None
+
     widths = list(mins)
     per_col = [heights(c, w) for c, w in enumerate(widths)]
     spare = total - sum(widths)
-    step = max(40, spare // 60)
-    while spare > 0 and n_rows:
-        give = min(step, spare)
+    step = max(60, spare // 24)
+    while spare > 0:
         # per row: the tallest cell, which column holds it, and the next tallest
         top = []
-        for r in range(n_rows):
-            col_h = [h[r] for h in per_col]
-            first = max(range(len(col_h)), key=col_h.__getitem__)
-            second = max((v for k, v in enumerate(col_h) if k != first), default=0.0)
-            top.append((first, col_h[first], second))
-        best, best_cost, best_h = None, None, None
+        for col_h in zip(*per_col):
+            high = max(col_h)
+            first = col_h.index(high)
+            second = max(col_h[:first] + col_h[first + 1:], default=0.0)
+            top.append((first, high, second))
+        now = sum(high for _, high, _ in top)
+        best = None
         for c in range(len(widths)):
-            trial = heights(c, widths[c] + give)
+            target = clean_from(c, widths[c] + min(step, spare), widths[c] + spare)
+            if target is None:
+                continue
+            trial = heights(c, target)
             cost = sum(max(second if first == c else high, t) for (first, high, second), t in zip(top, trial))
-            if best_cost is None or cost < best_cost - 1e-9:
-                best, best_cost, best_h = c, cost, trial
-        widths[best] += give
-        per_col[best] = best_h
-        spare -= give
-    widths[-1] += total - sum(widths)
+            gain = (now - cost) / (target - widths[c])
+            if best is None or gain > best[0] + 1e-12:
+                best = (gain, c, target, trial)
+        if best is None:
+            break
+        _, c, target, trial = best
+        spare -= target - widths[c]
+        widths[c], per_col[c] = target, trial
+    # what is left (less than a clean step) goes to a column whose header stays whole
+    for c in sorted(range(len(widths)), key=lambda k: -sum(per_col[k])):
+        if wraps_cleanly(heads[c], widths[c] + spare, size_pt):
+            widths[c] += spare
+            break
+    else:
+        widths[-1] += spare
     return widths
