@@ -473,7 +473,7 @@ class DocxWriter:
     def _fixed_table(self, widths_mm: list[float]) -> tuple[str, list[int]]:
         """tblPr of a bordered, centred table spanning the type area; column widths (twips) scaled to fit."""
         scale = self.layout.text_width / sum(widths_mm)
-        widths = [int(w * scale) for w in widths_mm]
+        widths = [round(w * scale) for w in widths_mm]
         tbl_pr = (f'<w:tblW w:type="dxa" w:w="{sum(widths)}"/><w:jc w:val="center"/>{_borders_xml(4)}'
                   f'<w:tblLayout w:type="fixed"/>{_TBL_LOOK}')
         return tbl_pr, widths
