@@ -7,6 +7,7 @@ import datetime
 import zipfile
 from pathlib import Path
 
+import openxml_audit  # the test extra (pyproject): a pure-Python OOXML validator
 import pytest
 from lxml import etree
 
@@ -16,8 +17,6 @@ from desktop_app.book.layout import Layout, layout_from_settings
 from desktop_app.core.draft import new_draft
 from desktop_app.core.exchange import read_draft_file
 from desktop_app.core.program import get_program
-
-openxml_audit = pytest.importorskip("openxml_audit")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "resources" / "samples").glob("*.json"))
