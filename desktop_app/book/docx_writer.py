@@ -5,7 +5,6 @@ fast to write, and an officer who edits it in Word or WPS keeps the look.
 """
 from __future__ import annotations
 
-import datetime
 import io
 import os
 import re
@@ -29,7 +28,7 @@ from desktop_app.book.model import (
     Section, Table, Title,
 )
 from desktop_app.book.ooxml import (
-    add_field, field_begin, field_end, set_fonts, set_ppr, set_rpr, set_setting, set_size,
+    add_field, field_begin, field_end, modern_package, set_fonts, set_ppr, set_rpr, set_setting, set_size,
 )
 from desktop_app.core.exchange import atomic_write_bytes
 
@@ -47,12 +46,6 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _P, _PPR, _PSTYLE, _R, _T, _VAL = (qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:t", "w:val"))
 _XML_SPACE = qn("xml:space")
 _W_NS = nsdecls("w")
-#: Template parts the book has no use for and Word would find contradicting it: a blank
-#: thumbnail, stylesWithEffects.xml (other docDefaults, none of the book's styles), an
-#: empty bibliography part.
-_DROPPED_PACKAGE_RELS = frozenset({"thumbnail"})
-_DROPPED_DOCUMENT_RELS = frozenset({"stylesWithEffects", "customXml"})
-_FONT_TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 _TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
              'w:noVBand="1" w:val="04A0"/>')
 
@@ -100,10 +93,6 @@ class DocxWriter:
             set_setting(settings, "w:mirrorMargins")
         # Word and WPS offer to refresh the 目录's page numbers when the file opens.
         set_setting(settings, "w:updateFields", val="true")
-        # A file of today: Word 2013+ layout, not the template's Word 2010 compatibility mode.
-        for compat in settings.iter(qn("w:compatSetting")):
-            if compat.get(qn("w:name")) == "compatibilityMode":
-                compat.set(qn("w:val"), "15")
         self._make_styles()
         self._setup_section(self.doc.sections[0])
 
@@ -321,36 +310,9 @@ class DocxWriter:
 
     # the package: what Word reads before the text -------------------------------------
     def _properties(self, book: Book) -> None:
-        """Core and app properties of today's export; template parts that would contradict
-        the document (python-docx's 2013 Macintosh template) are left out."""
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
-        props = self.doc.core_properties
-        props.title = book.title
-        props.author = book.applicant
-        props.last_modified_by = book.applicant
-        props.comments = ""
-        props.created = now
-        props.modified = now
-        props.revision = 1
-        package, main = self.doc.part.package, self.doc.part
-        for rels, dropped in ((package.rels, _DROPPED_PACKAGE_RELS), (main.rels, _DROPPED_DOCUMENT_RELS)):
-            for rid in [rid for rid, rel in rels.items() if rel.reltype.rsplit("/", 1)[-1] in dropped]:
-                rels.pop(rid)
-        app = next(r.target_part for r in package.rels.values() if r.reltype.endswith("/extended-properties"))
-        app._blob = _app_xml(book.applicant).encode("utf-8")
-        self._font_table()
-
-    def _font_table(self) -> None:
-        """fontTable.xml names the fonts the book uses (the template's lists Japanese ones)."""
-        part = self.doc.part.part_related_by(_FONT_TABLE_REL)
         fonts = self.layout.fonts
-        chinese = dict.fromkeys((fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song))
-        entries = [f'<w:font w:name="{escape(fonts.latin)}"><w:charset w:val="00"/><w:family w:val="roman"/>'
-                   f'<w:pitch w:val="variable"/></w:font>']
-        entries += [f'<w:font w:name="{escape(name)}"><w:charset w:val="86"/><w:family w:val="modern"/>'
-                    f'<w:pitch w:val="fixed"/></w:font>' for name in chinese if name != fonts.latin]
-        part._blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {_W_NS}>'
-                      f'{"".join(entries)}</w:fonts>').encode("utf-8")
+        modern_package(self.doc, title=book.title, author=book.applicant, latin=fonts.latin,
+                       chinese=(fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song))
 
     def _block(self, block, first_in_section: bool) -> None:
         if isinstance(block, Paragraph) and block.role == "signer":
@@ -543,19 +505,6 @@ class DocxWriter:
                                  for text in panel.items)
         self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content or '<w:p/>', v_center=False)}</w:tr>")
         self.blank(style="plain")
-
-
-def _app_xml(company: str) -> str:
-    """docProps/app.xml of a book written today (not the template's Macintosh Word 2011)."""
-    from desktop_app import __version__ as version
-
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"<Template>Normal.dotm</Template><Application>专利转化申报助手 {escape(str(version))}</Application>"
-            f"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
-            "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-            "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>")
 
 
 #: Quotation marks and the 专栏 bullet: printed in the paragraph's Chinese font (_runs_xml).
