@@ -310,8 +310,13 @@ class DocxWriter:
 
     # the package: what Word reads before the text -------------------------------------
     def _properties(self, book: Book) -> None:
+        from desktop_app.core.limits import DOCX_TITLE_MAX_CHARS
+
         fonts = self.layout.fonts
-        modern_package(self.doc, title=book.title, author=book.applicant, latin=fonts.latin,
+        # Word's document properties hold at most 255 characters (python-docx refuses
+        # more); the title printed in the book itself is whole.
+        modern_package(self.doc, title=book.title[:DOCX_TITLE_MAX_CHARS],
+                       author=book.applicant[:DOCX_TITLE_MAX_CHARS], latin=fonts.latin,
                        chinese=(fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song))
 
     def _block(self, block, first_in_section: bool) -> None:
