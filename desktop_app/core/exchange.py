@@ -109,6 +109,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"{where}：内容过长（{len(instance)} 字，最多 {error.validator_value} 字），请精简"
     if v == "maxItems":
         return f"{where}：行数过多（{len(instance)} 行，最多 {error.validator_value} 行），请合并或精简"
+    if v == "anyOf" and error.schema == draft_schema()["$defs"]["number"]:
+        number_schema: Any = error.schema
+        reasons = "、".join(f"“{r}”" for r in number_schema["anyOf"][1]["enum"])
+        return (f"{where}：应为数字、空或{reasons}，"
+                f"现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}")
     return f"{where}：{error.message}"
 
 
