@@ -125,12 +125,12 @@ fi
 site=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 # this checkout on sys.path, so `.venv/bin/python -m desktop_app` works from any folder
 [ "$(cat "$site/patent-conversion-assistant.pth" 2>/dev/null)" = "$ROOT" ] \
-  || printf '%s\n' "$ROOT" > "$site/patent-conversion-assistant.pth"
+  || { printf '%s\n' "$ROOT" > "$site/.pca.pth.new" && mv -f "$site/.pca.pth.new" "$site/patent-conversion-assistant.pth"; }
 if [ -n "$need" ]; then
   # keep extras installed earlier (test.sh, then start.sh must not forget `test`)
   if [ -f "$stamp" ]; then mapfile -t old < <(tail -n +2 "$stamp"); want+=("${old[@]}"); fi
   mapfile -t extras < <(printf '%s\n' "${want[@]:1}" | sort -u | grep -v '^$' || true)
-  reqs=.venv/pca-requirements.txt
+  reqs=$(mktemp); trap 'rm -f "$reqs"' EXIT
   "$PY" - "${extras[@]}" > "$reqs" <<'EOF'
 import sys, tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
@@ -143,7 +143,9 @@ EOF
        | { grep --line-buffered -v '^Requirement already satisfied' || true; }; then
     echo "Python 软件包安装失败（见上）；首次安装与 pyproject.toml 改动后需联网一次。" >&2; exit 1
   fi
-  { echo "$key"; printf '%s\n' "${extras[@]}"; } > "$stamp"
+  rm -f "$reqs"
+  # written anew and renamed, never changed in place (a copy of .venv may share its files)
+  { echo "$key"; [ ${#extras[@]} = 0 ] || printf '%s\n' "${extras[@]}"; } > "$stamp.new" && mv -f "$stamp.new" "$stamp"
   NOTES+=("Python 环境 .venv：占用 $(du -sh .venv | cut -f1)")
 fi
 
