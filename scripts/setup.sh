@@ -43,7 +43,7 @@ FANGSONG_DIRS=(/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol /usr/l
                "${XDG_DATA_HOME:-$HOME/.local/share}/fonts/fandol")
 
 step() { printf '\n== %s ==\n' "$*"; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }  # KB → "N MB"
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }  # bytes → "N MB", as apt counts
 NOTES=()
 
 # ---- 1. Debian packages -------------------------------------------------------------
@@ -87,7 +87,7 @@ if [ -z "$have_fangsong" ] && command -v apt-get >/dev/null 2>&1 && command -v d
   if [ "$(id -u)" = 0 ]; then target=/usr/local/share/fonts/fandol; else target=${FANGSONG_DIRS[2]}; fi
   size=$(apt-cache show --no-all-versions "$FANGSONG_DEB" 2>/dev/null | sed -n 's/^Size: //p' | head -1)
   step "第 2 步：仿宋字体 FandolFang（PDF 正文用）"
-  echo "从软件包 $FANGSONG_DEB 中取出一个字体文件（下载 $(mb $(( ${size:-0} / 1024 )))，安装后约 7 MB，"
+  echo "从软件包 $FANGSONG_DEB 中取出一个字体文件（下载 $(mb "${size:-0}")，安装后约 7 MB，"
   echo "不安装 TeX；完整安装该软件包约需下载 117 MB、占用 330 MB）→ $target"
   work=$(mktemp -d)
   if (cd "$work" && apt-get download -q "$FANGSONG_DEB" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) \
@@ -98,7 +98,7 @@ if [ -z "$have_fangsong" ] && command -v apt-get >/dev/null 2>&1 && command -v d
     chmod 644 "$target/$FANGSONG_FILE"
     fc-cache -f "$target" >/dev/null 2>&1 || true
     echo "已安装：$target/$FANGSONG_FILE"
-    NOTES+=("仿宋字体 FandolFang：下载 $(mb $(( ${size:-0} / 1024 )))，占用 7 MB（比安装 texlive-lang-chinese 少占约 320 MB）")
+    NOTES+=("仿宋字体 FandolFang：下载 $(mb "${size:-0}")，占用 7 MB（比安装 texlive-lang-chinese 少占约 320 MB）")
   else
     echo "提示：未能取得仿宋字体（需联网一次）；PDF 中的仿宋将以 Noto Serif CJK（宋体）代替。" >&2
   fi
@@ -108,7 +108,7 @@ fi
 # ---- 3. Python packages in .venv -------------------------------------------------------
 PY=.venv/bin/python
 if [ ! -x "$PY" ] || [ ! -e .venv/bin/pip ]; then  # none yet, or a half-made one (no python3-venv)
-  step "第 3 步：Python 虚拟环境 .venv"
+  echo "创建 Python 虚拟环境 .venv…"
   "${PYTHON:-python3}" -m venv --clear .venv || {
     echo "无法创建 Python 虚拟环境：请安装 python3-venv（Debian：apt-get install python3-venv）。" >&2; exit 1; }
 fi
@@ -138,7 +138,7 @@ extra = project.get("optional-dependencies", {})
 print("\n".join(project["dependencies"] + [r for e in sys.argv[1:] for r in extra[e]]))
 EOF
   step "第 3 步：Python 软件包（$(grep -c . "$reqs") 个及其依赖${extras[*]:+，含 ${extras[*]}}）"
-  [ -f "$stamp" ] || echo "首次安装约下载 80 MB（PySide6 为主），安装后 .venv 约占 300 MB。"
+  [ -f "$stamp" ] || echo "首次安装约下载 92 MB（PySide6 为主），安装后 .venv 约占 300 MB。"
   if ! "$PY" -m pip install --disable-pip-version-check -r "$reqs" 2>&1 \
        | { grep --line-buffered -v '^Requirement already satisfied' || true; }; then
     echo "Python 软件包安装失败（见上）；首次安装与 pyproject.toml 改动后需联网一次。" >&2; exit 1
