@@ -146,7 +146,7 @@ EOF
   rm -f "$reqs"
   # written anew and renamed, never changed in place (a copy of .venv may share its files)
   { echo "$key"; [ ${#extras[@]} = 0 ] || printf '%s\n' "${extras[@]}"; } > "$stamp.new" && mv -f "$stamp.new" "$stamp"
-  NOTES+=("Python 环境 .venv：占用 $(du -sh .venv | cut -f1)")
+  NOTES+=("Python 环境 .venv：占用 $(du -sm .venv | cut -f1) MB")
 fi
 
 if [ ${#NOTES[@]} -gt 0 ]; then
