@@ -27,7 +27,6 @@ SKIPPED = {
 #: commands that need the checkout's installed .venv (setup.sh's stamp): run when it exists (CI)
 NEEDS_INSTALL = {
     "bash scripts/start.sh": "without an installed .venv it would install one (network, minutes)",
-    "bash scripts/setup.sh": "without an installed .venv it would install one (network, minutes)",
 }
 
 
