@@ -4,6 +4,7 @@
 #   bash scripts/setup.sh               # the program
 #   bash scripts/setup.sh test          # the program and the test tools (pyproject's `test` extra)
 #   bash scripts/setup.sh test build    # … and PyInstaller (the `build` extra)
+#   bash scripts/setup.sh fonts         # fetch the 仿宋 font again (after a first install without it)
 #
 # Works offline after the first successful run: every step first checks whether its
 # work is already done (dpkg-query, a font file, a stamp in .venv holding the hash of
@@ -13,9 +14,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-EXTRAS=("$@")
-for extra in "${EXTRAS[@]}"; do
-  case $extra in test|build) ;; *) echo "未知参数：$extra（可用：test、build）" >&2; exit 2 ;; esac
+EXTRAS=()
+RETRY_FONT=
+for arg in "$@"; do
+  case $arg in
+    test|build) EXTRAS+=("$arg") ;;
+    fonts) RETRY_FONT=1 ;;  # fetch the 仿宋 again after a first install that could not
+    *) echo "未知参数：$arg（可用：test、build、fonts）" >&2; exit 2 ;;
+  esac
 done
 
 DEB_PACKAGES=(
@@ -83,7 +89,8 @@ fi
 # ---- 2. 仿宋 for the PDF -----------------------------------------------------------------
 have_fangsong=
 for dir in "${FANGSONG_DIRS[@]}"; do [ -f "$dir/$FANGSONG_FILE" ] && have_fangsong=1; done
-if [ -z "$have_fangsong" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+# tried on the first install only (no stamp yet) or when asked: a later start never waits for the network
+if [ -z "$have_fangsong" ] && { [ ! -f .venv/pca-installed ] || [ -n "$RETRY_FONT" ]; } && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then target=/usr/local/share/fonts/fandol; else target=${FANGSONG_DIRS[2]}; fi
   size=$(apt-cache show --no-all-versions "$FANGSONG_DEB" 2>/dev/null | sed -n 's/^Size: //p' | head -1)
   step "第 2 步：仿宋字体 FandolFang（PDF 正文用）"
@@ -100,7 +107,8 @@ if [ -z "$have_fangsong" ] && command -v apt-get >/dev/null 2>&1 && command -v d
     echo "已安装：$target/$FANGSONG_FILE"
     NOTES+=("仿宋字体 FandolFang：下载 $(mb "${size:-0}")，占用 7 MB（比安装 texlive-lang-chinese 少占约 320 MB）")
   else
-    echo "提示：未能取得仿宋字体（需联网一次）；PDF 中的仿宋将以 Noto Serif CJK（宋体）代替。" >&2
+    echo "提示：未能取得仿宋字体（需联网）；PDF 中的仿宋将以 Noto Serif CJK（宋体）代替。" >&2
+    echo "      联网后运行 bash scripts/setup.sh fonts 再试。" >&2
   fi
   rm -rf "$work"
 fi
