@@ -140,7 +140,12 @@ if [ -n "$need" ]; then
   mapfile -t extras < <(printf '%s\n' "${want[@]:1}" | sort -u | grep -v '^$' || true)
   reqs=$(mktemp); trap 'rm -f "$reqs"' EXIT
   "$PY" - "${extras[@]}" > "$reqs" <<'EOF'
-import sys, tomllib
+import sys
+try:
+    import tomllib
+except ImportError:  # Python 3.10: pip reads pyproject.toml itself (fetches its build backend; online anyway)
+    print("-e ." + (f"[{','.join(sys.argv[1:])}]" if sys.argv[1:] else ""))
+    raise SystemExit
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 extra = project.get("optional-dependencies", {})
 print("\n".join(project["dependencies"] + [r for e in sys.argv[1:] for r in extra[e]]))
