@@ -130,7 +130,8 @@ if [ -f "$stamp" ] && [ "$(head -1 "$stamp")" = "$key" ]; then
 else
   need=1
 fi
-site=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+site=$(echo .venv/lib/python3*/site-packages)  # a glob, not a Python start: this runs on every launch
+[ -d "$site" ] || site=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 # this checkout on sys.path, so `.venv/bin/python -m desktop_app` works from any folder
 [ "$(cat "$site/patent-conversion-assistant.pth" 2>/dev/null)" = "$ROOT" ] \
   || { printf '%s\n' "$ROOT" > "$site/.pca.pth.new" && mv -f "$site/.pca.pth.new" "$site/patent-conversion-assistant.pth"; }

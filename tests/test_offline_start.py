@@ -49,14 +49,14 @@ def test_there_is_no_network_in_the_sandbox(offline):
 
 def test_second_start_is_offline_and_quick(offline):
     times = []
-    for _ in range(2):  # the first writes the bytecode cache of the copy, the second is a usual start
+    for _ in range(2):  # the first writes the copy's bytecode cache (a fresh copy has none); the second is a usual start
         done, took = offline()
         assert done.returncode == 0, done.stdout + done.stderr
         assert "窗口已显示" in done.stdout
         assert "第 3 步" not in done.stdout and "pip" not in done.stdout + done.stderr  # nothing reinstalled
         times.append(took)
     print(f"offline start.sh to the window: first {times[0]:.2f} s, second {times[1]:.2f} s")
-    assert max(times) <= BUDGET_S
+    assert times[1] <= BUDGET_S
 
 
 def test_a_changed_pyproject_goes_back_to_pip(offline):
