@@ -76,5 +76,5 @@ Description: 专利转化申报助手 — 专利转化专项计划申报书编�
 CTRL
 mkdir -p "$outdir"
 deb="$outdir/${name}_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zgzip --build "$stage" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$deb" >/dev/null
 echo "$deb"
