@@ -23,7 +23,7 @@ def part_label(program: Program, key: str) -> str:
     names = {"basic": "基本信息", "eligibility": "申报条件",
              "letter": program.letter.title if program.letter is not None else "申报日期",
              "departments": "部门名单", "attachments": "附件材料", "review": "核对上年内容", "choices": "基本信息",
-             "assignments": "分工",
+             "assignments": "分工", "unplaced": "未归入",
              "全部": "全部内容"}
     if key in names:
         return names[key]
