@@ -19,7 +19,7 @@ README = ROOT / "README.md"
 SKIPPED = {
     "bash scripts/test.sh": "runs this very test suite; CI (.ci/run) runs it as its first step",
     "bash packaging/linux/build.sh": "PyInstaller build, minutes long; CI (.ci/run) runs it and the .deb check",
-    "sudo apt-get install ./dist/patent-conversion-assistant_*_amd64.deb":
+    "apt-get install ./dist/patent-conversion-assistant_*_amd64.deb":
         "installs system-wide; CI runs packaging/linux/check-deb.sh (install, --self-test, remove)",
     "dist/patent-conversion-assistant-*/patent-conversion-assistant --self-test":
         "needs the bundle built above; CI runs it",
