@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
-from desktop_app.core.figures import FigureError, format_number, parse_number
+from desktop_app.core.figures import FigureError, format_number, parse_figure
 from desktop_app.core.limits import (
     CELL_MAX_CHARS, TABLE_MAX_ROWS, TEXT_MAX_CHARS, too_long_message, too_many_rows_message,
 )
@@ -149,7 +149,7 @@ class ProseEditor(QWidget):
 class ColumnSpec:
     """One column of a RowTable.
 
-    kind: text | number (20%, ２０％ via figures.parse_number) | year (one of `choices`)
+    kind: text | number (20%, ２０％, 不适用 via figures.parse_figure) | year (one of `choices`)
     | choice (a combo of `choices`) | department (one name, completed) | departments
     ("、"-separated list, completed after the last "、") | readonly.
     """
@@ -183,7 +183,7 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
-            return parse_number(text), None
+            return parse_figure(text), None
         except FigureError as exc:
             return None, f"{where}：{exc}"
     if spec.kind == "year":
