@@ -151,65 +151,29 @@ def _part(draft: Draft, part_id: str) -> dict:
 def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str, str]]:
     """(page, field, label, text) of every free-text field a user types, in page order.
 
-    Like carry_over._text_fields but read-only, with page/field split the way the
-    wizard addresses fields, and a Chinese label for messages.
+    Derived from the draft's field map (core.fields, core.part_kinds): the same walk
+    as the carry-over's and the history's, read-only, addressed the way the wizard
+    addresses fields, with a Chinese label for messages.
     """
-    a = draft.data.get("applicant", {})
-    for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"), ("phone", "联系电话")):
-        if isinstance(a.get(key), str):
-            yield "basic", key, f"基本信息“{label}”", a[key]
-    chosen = draft.data.get("choices") or {}
-    for choice in program.choices:
-        if choice.editable and isinstance(chosen.get(choice.id), str):
-            yield "basic", f"choices.{choice.id}", f"基本信息“{choice.label}”", chosen[choice.id]
-    ctx = _context(program, draft)
-    eligibility = draft.data.get("eligibility") or {}
-    for cond in program.conditions:
-        entry = eligibility.get(cond.id) or {}
-        if isinstance(entry.get("evidence"), str):
-            yield "eligibility", f"{cond.id}.evidence", f"申报条件“{_condition_text(cond.text, ctx)}”的佐证说明", entry["evidence"]
-    parts = draft.data.get("parts", {})
-    known = [n.id for n in program.parts()]
-    for part_id in known + [p for p in parts if p not in known]:
-        part = parts.get(part_id)
-        if not isinstance(part, dict):
+    from desktop_app.core import fields
+
+    ctx = None
+    for slot in fields.slots(draft.data, program):
+        if slot.field.type not in fields.TYPED_TYPES or not isinstance(slot.value, str):
             continue
-        h = f"“{_heading(program, part_id)}”"
-        if isinstance(part.get("text"), str):
-            yield part_id, "text", f"{h}正文", part["text"]
-        for n, item in enumerate(part.get("items", [])):
-            for key, label in (("problem", "问题"), ("countermeasure", "对策")):
-                if isinstance(item.get(key), str):
-                    yield part_id, f"items.{n}.{key}", f"{h}第{n + 1}条{label}", item[key]
-        for n, ind in enumerate(part.get("indicators", [])):
-            for key, label in (("name", "名称"), ("note", "说明")):
-                if isinstance(ind.get(key), str):
-                    yield part_id, f"indicators.{n}.{key}", f"{h}第{n + 1}个指标的{label}", ind[key]
-        for n, m in enumerate(part.get("tasks", [])):
-            task = program.task(m.get("task", ""))
-            name = f"{h}“{m.get('title') or (task.title if task else m.get('task', ''))}”"
-            for key, label in (("title", "举措标题"), ("text", "具体举措"), ("lead", "牵头部门")):
-                if isinstance(m.get(key), str):
-                    yield part_id, f"tasks.{n}.{key}", f"{name}的{label}", m[key]
-            for k, dept in enumerate(m.get("partners", [])):
-                if isinstance(dept, str):
-                    yield part_id, f"tasks.{n}.partners.{k}", f"{name}的配合部门", dept
-            for k, project in enumerate(m.get("projects", [])):
-                if isinstance(project.get("title"), str):
-                    yield part_id, f"tasks.{n}.projects.{k}.title", f"{name}的第{k + 1}个专栏标题", project["title"]
-                for j, entry in enumerate(project.get("items", [])):
-                    if isinstance(entry, str):
-                        yield part_id, f"tasks.{n}.projects.{k}.items.{j}", f"{name}第{k + 1}个专栏的第{j + 1}项", entry
-        for n, row in enumerate(part.get("rows", [])):
-            for key, label in (("progress", "进度安排"), ("lead", "牵头部门")):
-                if isinstance(row.get(key), str):
-                    yield part_id, f"rows.{n}.{key}", f"{h}第{n + 1}行的{label}", row[key]
-            for k, dept in enumerate(row.get("partners", [])):
-                if isinstance(dept, str):
-                    yield part_id, f"rows.{n}.partners.{k}", f"{h}第{n + 1}行的配合部门", dept
-    for n, att in enumerate(draft.data.get("attachments", [])):
-        if isinstance(att.get("title"), str):
-            yield "export", f"attachments.{n}.title", f"附件{n + 1}的名称", att["title"]
+        head = slot.path[0]
+        if head == "choices" and (program.choice(slot.key) is None or not program.choice(slot.key).editable):
+            continue
+        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
+        if head == "eligibility":
+            cond = next((c for c in program.conditions if c.id == slot.path[1]), None)
+            if cond is None:
+                continue
+            ctx = ctx or _context(program, draft)
+            label = f"申报条件“{_condition_text(cond.text, ctx)}”的佐证说明"
+        else:
+            label = fields.slot_label(slot, program)
+        yield page, field, label, slot.value
 
 
 def _condition_text(source: str, ctx: dict[str, Any]) -> str:
@@ -221,18 +185,9 @@ def _condition_text(source: str, ctx: dict[str, Any]) -> str:
 
 def _split_path(path: str) -> tuple[str, str]:
     """A document path (as in data["review"]) → (page, field): parts.targets.indicators.2 → (targets, indicators.2)."""
-    bits = path.split(".")
-    if bits[0] == "parts" and len(bits) >= 3:
-        return bits[1], ".".join(bits[2:])
-    if bits[0] == "attachments":
-        return "export", path
-    if bits[0] == "applicant" and len(bits) >= 2:
-        return "basic", ".".join(bits[1:])
-    if bits[0] == "choices":
-        return "basic", path
-    if bits[0] == "letter":
-        return "letter", ".".join(bits[1:])
-    return "basic", path
+    from desktop_app.core.fields import page_field
+
+    return page_field(path, attachments_page="export")
 
 
 # completeness ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.fields import label, page_title
 from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
@@ -20,26 +21,12 @@ REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_ove
 
 
 def part_label(program: Program, key: str) -> str:
-    names = {"basic": "基本信息", "eligibility": "申报条件",
-             "letter": program.letter.title if program.letter is not None else "申报日期",
-             "departments": "部门名单", "attachments": "附件材料", "review": "核对上年内容", "choices": "基本信息",
-             "全部": "全部内容"}
-    if key in names:
-        return names[key]
-    try:
-        return program.node(key).heading
-    except KeyError:
-        return key
+    return "全部内容" if key == "全部" else page_title(program, key)
 
 
 def path_label(program: Program, path: str) -> str:
-    parts = path.split(".")
-    if parts[0] == "parts" and len(parts) > 1:
-        rest = {"text": "正文", "items": "问题及对策", "indicators": "指标", "tasks": "举措", "rows": "进度安排"}
-        extra = rest.get(parts[2], parts[2]) if len(parts) > 2 else ""
-        row = f"第{int(parts[3]) + 1}项" if len(parts) > 3 and parts[3].isdigit() else ""
-        return f"{part_label(program, parts[1])} · {extra}{row}"
-    return part_label(program, parts[0])
+    """A changed field in words, from the draft's field map (core.fields)."""
+    return label(program, path)
 
 
 class HistoryDialog(QDialog):
@@ -110,7 +97,7 @@ class HistoryDialog(QDialog):
     def _render(self, title: str, diffs) -> None:
         chunks = [f"<h3>{html.escape(title)}</h3>"]
         if not diffs:
-            chunks.append("<p>这是最早的版本，或本版本只改动了表格中的数字。</p>")
+            chunks.append("<p>这是最早的版本，或与前一版本相比没有改动。</p>")
         for d in diffs:
             chunks.append(f"<h4>{html.escape(path_label(self.program, d.path))}</h4>")
             for line in d.lines:

@@ -128,7 +128,7 @@ class BasicInfoPage(DraftPage):
         value = str(value or "").strip()
         if value == "（请选择）":
             value = ""
-        chosen = self.draft.choices
+        chosen = self.draft.writable("choices")
         if value:
             chosen[choice_id] = value
         else:
@@ -136,7 +136,7 @@ class BasicInfoPage(DraftPage):
         self.session.touch()
 
     def _set_applicant(self, key: str, text: str) -> None:
-        self.draft.applicant[key] = text.strip()
+        self.draft.writable("applicant")[key] = text.strip()
         self.session.touch()
 
     def _set_date(self, qdate: QDate) -> None:
@@ -170,7 +170,7 @@ class PartPage(DraftPage):
         super().__init__(session, node.heading, parent)
         self.node = node
         self.key = node.id
-        self.part = self.draft.part(node.id)
+        self.part = self.draft.part_for_edit(node.id)
         self.layout_ = QVBoxLayout(self)
         if node.prompt:
             self.layout_.addWidget(guide_box(node.prompt))
@@ -608,7 +608,7 @@ class LetterPage(DraftPage):
         self.city.setText(self.draft.city)
 
     def _set_signer(self, text: str) -> None:
-        self.draft.applicant["organization"] = text.strip()
+        self.draft.writable("applicant")["organization"] = text.strip()
         self.session.touch()
 
     def _set_date(self, qdate: QDate) -> None:
