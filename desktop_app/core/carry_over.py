@@ -119,6 +119,8 @@ def carry_over(old: Draft, new_year: int) -> Draft:
             entry["evidence"] = ""
     order = ["basic", *data.get("parts", {}), "letter", "attachments"]
     data["review"] = sorted(out.list, key=lambda i: order.index(i["part"]) if i["part"] in order else len(order))
+    # Last year's 分工 packages belong to last year's draft: they are not out for this one.
+    data.pop("assignments", None)
     return new
 
 

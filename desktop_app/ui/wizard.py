@@ -130,6 +130,8 @@ def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftP
 class PlanWizard(QWizard):
     page_changed = Signal(str)
     history_requested = Signal()
+    assign_requested = Signal()  # 分工：发给部门… on 申报总览
+    receive_requested = Signal()  # 收回… on 申报总览
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
@@ -224,6 +226,8 @@ class PlanWizard(QWizard):
             if key == "glance":
                 page.go_to.connect(self.go_to)
                 page.bind_sheet_requested.connect(self.show_bind_sheet)
+                page.assign_requested.connect(self.assign_requested)
+                page.receive_requested.connect(self.receive_requested)
             elif key == "export":
                 page.go_to.connect(self.go_to)
             elif key == completeness.REVIEW_PAGE:
