@@ -120,8 +120,10 @@ def schedule_table(program: Program, draft: Draft) -> Table:
     body = []
     for row in rows:
         task = program.task(row.get("task", ""))
+        end = row.get("year_end")
         body.append((
-            f"{row['year']}年" if row.get("year") else "",
+            (f"{row['year']}—{end}年" if isinstance(end, int) and end != row["year"] else f"{row['year']}年")
+            if row.get("year") else "",
             task.title if task else row.get("task", ""),
             row.get("progress", ""),
             row.get("lead", ""),

@@ -32,6 +32,20 @@ class Gap:
     message: str
 
 
+def row_years(rows: list) -> list[int]:
+    """The plan years schedule rows cover: a row's year, or each year of its span (year…year_end)."""
+    out: list[int] = []
+    for r in rows:
+        start, end = r.get("year"), r.get("year_end")
+        if not isinstance(start, int) or isinstance(start, bool):
+            continue
+        if isinstance(end, int) and not isinstance(end, bool) and start <= end <= start + 10:
+            out += range(start, end + 1)
+        else:
+            out.append(start)
+    return out
+
+
 def live_count(node: OutlineNode, part: dict) -> int:
     """字数 the length hint is about: the part's text; for 建设举措 the measures themselves."""
     n = char_count(part.get("text", ""))
@@ -72,9 +86,10 @@ def part_gaps(program: Program, draft: Draft, node: OutlineNode) -> list[Gap]:
         if char_count(part.get("text", "")) == 0:
             gaps.append(Gap(node.id, "text", f"“{node.heading}”还没有填写正文"))
         for n, ind in enumerate(part.get("indicators", []), 1):
-            targets = ind.get("targets", [])
-            if ind.get("baseline") is None or len(targets) < len(draft.plan_years) or any(t is None for t in targets):
-                gaps.append(Gap(node.id, f"indicators.{n - 1}", f"指标“{ind.get('name', '')}”的基期值或各年目标值未填写完整"))
+            missing = _indicator_missing(ind, len(draft.plan_years))
+            if missing:
+                gaps.append(Gap(node.id, f"indicators.{n - 1}", f"指标“{ind.get('name', '')}”的{missing}未填写"
+                                "（没有数字可填的，请写明“未统计”或“不适用”）"))
         return gaps
     if node.kind == "measures":
         for n, m in enumerate(part.get("tasks", []), 1):
@@ -84,17 +99,39 @@ def part_gaps(program: Program, draft: Draft, node: OutlineNode) -> list[Gap]:
                 gaps.append(Gap(node.id, f"tasks.{n - 1}.text", f"建设举措“{name}”还没有填写具体举措"))
             if not m.get("lead", "").strip():
                 gaps.append(Gap(node.id, f"tasks.{n - 1}.lead", f"建设举措“{name}”还没有填写牵头部门"))
+            for k, project in enumerate(m.get("projects", []), 1):
+                if not str(project.get("title") or "").strip():
+                    gaps.append(Gap(node.id, f"tasks.{n - 1}.projects.{k - 1}.title",
+                                    f"建设举措“{name}”的第{k}个专栏没有标题"))
         return gaps
     if node.kind == "schedule":
         rows = part.get("rows", [])
         if not rows:
             return [Gap(node.id, "rows", "进度安排还没有任何条目")]
-        years = {r.get("year") for r in rows}
+        years = set(row_years(rows))
         for y in draft.plan_years:
             if y not in years:
                 gaps.append(Gap(node.id, "rows", f"进度安排缺少 {y} 年的工作"))
         return gaps
     return gaps
+
+
+def _indicator_missing(ind: dict, n_years: int) -> str:
+    """What an indicator row still lacks, in words ("" when complete). A figure holding a
+    reason (未统计 / 不适用) counts as filled; a qualitative indicator needs its goal in words;
+    an end-of-period total only its last figure."""
+    kind = ind.get("kind") or "yearly"
+    if kind == "qualitative":
+        return "" if str(ind.get("goal") or "").strip() else "定性目标"
+    targets = list(ind.get("targets") or [])
+    targets += [None] * (n_years - len(targets))
+    needed = targets[n_years - 1:n_years] if kind == "total" else targets[:n_years]
+    missing = []
+    if ind.get("baseline") is None:
+        missing.append("基期值")
+    if any(t is None for t in needed):
+        missing.append("期末累计目标值" if kind == "total" else "各年目标值")
+    return "和".join(missing)
 
 
 def basic_gaps(draft: Draft, program: Program | None = None) -> list[Gap]:

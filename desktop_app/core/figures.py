@@ -26,10 +26,13 @@ def parse_number(text: str) -> float | None:
     return int(value) if value.is_integer() else value
 
 
-def format_number(value: float | int | None) -> str:
-    """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros)."""
+def format_number(value: float | int | str | None) -> str:
+    """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros);
+    a reason for an empty figure (未统计, 不适用) as it is."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
