@@ -62,6 +62,10 @@ class PartKind:
     label: str
     fields: tuple[Any, ...]
     new: Callable[[Any], dict] = field(default=lambda program: {"text": ""})
+    #: (program, draft, node, part) → [completeness.Gap]: what is missing from the part
+    gaps: Callable[..., list] | None = None
+    #: part → 字数 the part's length hint is about (default: its text)
+    counted: Callable[[dict], int] | None = None
 
 
 def _load() -> dict[str, PartKind]:

@@ -10,6 +10,36 @@ def measure_name(row: dict, program) -> str:
     return f"“{row.get('title') or (task.title if task else row.get('task', ''))}”"
 
 
+def gaps(program, draft, node, part: dict) -> list:
+    from desktop_app.core.completeness import Gap, char_count
+
+    out = []
+    for n, m in enumerate(part.get("tasks", []), 1):
+        name = measure_name(m, program).strip("“”")
+        if char_count(m.get("text", "")) == 0:
+            out.append(Gap(node.id, f"tasks.{n - 1}.text", f"建设举措“{name}”还没有填写具体举措"))
+        if not m.get("lead", "").strip():
+            out.append(Gap(node.id, f"tasks.{n - 1}.lead", f"建设举措“{name}”还没有填写牵头部门"))
+        for k, project in enumerate(m.get("projects", []), 1):
+            if not str(project.get("title") or "").strip():
+                out.append(Gap(node.id, f"tasks.{n - 1}.projects.{k - 1}.title",
+                               f"建设举措“{name}”的第{k}个专栏没有标题"))
+    return out
+
+
+def counted(part: dict) -> int:
+    """字数 of 建设举措: the lead text and the measures themselves (texts and 专栏)."""
+    from desktop_app.core.completeness import char_count
+
+    n = char_count(part.get("text", ""))
+    for m in part.get("tasks", []):
+        n += char_count(m.get("text", ""))
+        for project in m.get("projects", []):
+            n += char_count(project.get("title", ""))
+            n += sum(char_count(x) for x in project.get("items", []) if isinstance(x, str))
+    return n
+
+
 KIND = PartKind("measures", "建设举措", (
     TEXT,
     Rows("tasks", "建设举措", "第{n}项举措", (
@@ -26,4 +56,4 @@ KIND = PartKind("measures", "建设举措", (
     ), name=measure_name),
 ), new=lambda program: {"text": "", "tasks": [
     {"id": f"m{n}", "task": t.id, "title": t.title, "text": "", "lead": "", "partners": [], "projects": []}
-    for n, t in enumerate(program.tasks, 1)]})
+    for n, t in enumerate(program.tasks, 1)]}, gaps=gaps, counted=counted)
