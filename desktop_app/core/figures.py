@@ -9,6 +9,16 @@ class FigureError(ValueError):
     """Text that is not a usable number; the message says what to type instead."""
 
 
+#: Words an officer may put in a figure's cell instead of a number, printed as written.
+EMPTY_REASONS = ("不适用", "未统计")
+
+
+def parse_figure(text: str) -> float | str | None:
+    """parse_number, or one of EMPTY_REASONS typed (or pasted) alone in the cell."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    return raw if raw in EMPTY_REASONS else parse_number(text)
+
+
 def parse_number(text: str) -> float | None:
     """'' → None; '1,234' → 1234; '２０％' → 20; raises FigureError with a Chinese hint."""
     raw = unicodedata.normalize("NFKC", text or "").strip()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
-from desktop_app.core.figures import FigureError, format_number, parse_number
+from desktop_app.core.figures import EMPTY_REASONS, FigureError, format_number, parse_figure
 from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
 from desktop_app.ui.undo import SnapshotChange
 
@@ -103,7 +103,8 @@ class ProseEditor(QWidget):
 class ColumnSpec:
     """One column of a RowTable.
 
-    kind: text | number (20%, ２０％ via figures.parse_number) | year (one of `choices`)
+    kind: text | number (20%, ２０％ via figures.parse_number, or a reason: 未统计 / 不适用)
+    | year (one of `choices`)
     | choice (a combo of `choices`) | department (one name, completed) | departments
     ("、"-separated list, completed after the last "、") | readonly.
     """
@@ -131,7 +132,7 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
-            return parse_number(text), None
+            return parse_figure(text), None  # a number, or why it is empty (未统计 / 不适用)
         except FigureError as exc:
             return None, f"{where}：{exc}"
     if spec.kind == "year":
@@ -196,6 +197,12 @@ class _CellDelegate(QStyledItemDelegate):
                                                     multiple=self.spec.kind == "departments"))
         if self.spec.kind == "number":
             editor.textChanged.connect(lambda text, r=index.row(), e=editor: self._check(e, text, r))
+            # no figure to give: the reason is offered as the officer starts typing it (未 / 不)
+            from PySide6.QtWidgets import QCompleter
+
+            reasons = QCompleter(list(EMPTY_REASONS), editor)
+            editor.setCompleter(reasons)
+            editor.setPlaceholderText("数字，或“未统计”“不适用”")
         return editor
 
     def _check(self, editor: QLineEdit, text: str, row: int) -> None:
