@@ -677,8 +677,7 @@ def check_measure_tasks(program: Program, draft: Draft) -> Iterator[Finding]:
     for task in program.tasks:
         if task.id not in answered:
             yield Finding(WARNING, "measures.tasks", node.id, "tasks",
-                          f"指南任务“{task.title}”在“{node.heading}”中没有对应的举措，"
-                          f"请增加一项举措并把“对应任务”选为该任务")
+                          f"指南任务“{task.title}”在“{node.heading}”中没有对应的举措，请补充回应该任务的举措")
 
 
 @rule
