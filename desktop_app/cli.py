@@ -27,6 +27,9 @@ def cmd_export(args) -> int:
         raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     out = export_docx(draft, args.out)
     print(f"已导出：{out}")
+    if draft.data.get("unplaced"):  # rule unplaced.pending: not in the book until placed
+        print(f"注意：从 Word 导入的内容中还有 {len(draft.data['unplaced'])} 处未归入任何部分，未印入申报书。",
+              file=sys.stderr)
     if args.pdf:
         from desktop_app.book.pdf import PdfError, convert_to_pdf
 
@@ -110,6 +113,27 @@ def cmd_programs(args) -> int:
     return 0
 
 
+def cmd_import_docx(args) -> int:
+    """导入 Word 方案: a Word plan → a new draft file, headings placed as suggested; the report
+    says how many paragraphs were placed and how many wait in 未归入."""
+    from desktop_app.app.word_import import WordInError, open_word_plan
+    from desktop_app.core.exchange import write_draft_file
+
+    try:
+        plan = open_word_plan(args.file, args.program)
+        draft, report = plan.build(organization=args.org or "", city=args.city or "", year=args.year)
+    except WordInError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    write_draft_file(draft, args.out)
+    for line in report.lines():
+        print(line)
+    if draft.data.get("unplaced"):
+        print(f"“未归入”中有 {len(draft.data['unplaced'])} 处内容，请在程序的“申报总览”中归入相应部分。")
+    print(f"已保存：{args.out}")
+    return 0
+
+
 def cmd_carry_over(args) -> int:
     """从往年草稿新建 from a file: the same carry-over as the window, the review list printed."""
     from desktop_app.core.carry_over import carry_over, review_text
@@ -173,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="列出库中的草稿")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("import-docx", help="导入 Word 方案（.docx，装有 LibreOffice 时也可 .doc/.wps/.odt）为新草稿文件")
+    p.add_argument("file", help="Word 方案文件")
+    p.add_argument("--program", required=True, help="申报项目编号（用 programs 查看），如 key_city_2021")
+    p.add_argument("--out", required=True, help="输出的草稿文件 (.json)")
+    p.add_argument("--org", help="申报单位（默认取自文件封面）")
+    p.add_argument("--city", help="所在城市（默认取自申报单位或方案标题）")
+    p.add_argument("--year", type=int, help="申报年度（默认为项目的年度）")
+    p.set_defaults(func=cmd_import_docx)
 
     p = sub.add_parser("programs", help="列出已安装的申报项目（编号、名称、年度、建设期、任务数）")
     p.set_defaults(func=cmd_programs)

@@ -1,5 +1,5 @@
 """Draft format 2 and the checks on real plans (seeds 002–004: 扬州, 鄂尔多斯, 天津, put into
-the format by tests/seed_plans.py), the field map's walks, and the upgrade of format 1."""
+the format by tests/seed_drafts.py), the field map's walks, and the upgrade of format 1."""
 from __future__ import annotations
 
 import copy
@@ -18,7 +18,7 @@ from desktop_app.core.rules import run_checks
 from desktop_app.core.store import DraftStore
 from desktop_app.paths import resource
 
-from seed_plans import plan_draft
+from seed_drafts import plan_draft
 
 PROGRAM = get_program("key_city_2021")
 SEEDS = ("002", "003", "004")

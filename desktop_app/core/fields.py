@@ -191,6 +191,7 @@ def page_title(program, page: str) -> str:
     """A page key as the officer reads it: foundation → 2.专利转化基础."""
     names = {"basic": "基本信息", "eligibility": "申报条件自查", "attachments": "附件材料", "export": "附件材料",
              "departments": "部门名单", "review": "核对上年内容", "choices": "基本信息", "assignments": "分工",
+             "unplaced": "未归入",
              "letter": program.letter.title if program.letter is not None else "申报日期"}
     if page in names:
         return names[page]

@@ -41,6 +41,7 @@ Rule ids and severities:
                                        for a program with a 信用承诺书 signed by a city)
     letter.date               error    落款日期 not a real date (申报日期 on 基本信息 without a letter)
     letter.date_range         warning  落款日期 not in the application year or the year before
+    unplaced.pending          warning  content imported from Word still waits in 未归入 (申报总览)
 
 No Qt here: the wizard, the CLI and the tests all call the same functions.
 """
@@ -728,3 +729,14 @@ def check_letter(program: Program, draft: Draft) -> Iterator[Finding]:
                       f"（{draft.year - 1}—{draft.year}年）内，请核对")
 
 from desktop_app.core import rules_text  # noqa: E402,F401  (registers text.cleaned)
+
+
+# 未归入 (导入 Word 方案) ------------------------------------------------------------------
+@rule
+def check_unplaced(program: Program, draft: Draft) -> Iterator[Finding]:
+    """unplaced.pending: what a Word import could not place is not in the book until moved."""
+    entries = draft.data.get("unplaced") or []
+    if entries:
+        yield Finding(WARNING, "unplaced.pending", "glance", "unplaced",
+                      f"从 Word 导入的内容中还有 {len(entries)} 处未归入任何部分，不会印入申报书；"
+                      "请在‘申报总览’中逐一归入相应部分或删除")

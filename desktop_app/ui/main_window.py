@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         action(files, "返回草稿列表", self.show_list)
         files.addSeparator()
         action(files, "导入草稿文件…", lambda: self.draft_files.import_dialog())
+        action(files, "导入 Word 方案…", self.import_word)
         action(files, "导出草稿文件…", lambda: self.draft_files.export_draft())
         self.recent_menu = files.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -134,6 +135,12 @@ class MainWindow(QMainWindow):
 
             self._draft_files = DraftFiles(self)
         return self._draft_files
+
+    def import_word(self) -> None:
+        """导入 Word 方案 (ui/word_import_dialog.py, loaded when first used)."""
+        from desktop_app.ui.word_import_dialog import import_word_plan
+
+        import_word_plan(self)
 
     def show_find(self) -> None:
         """查找 across every part of the open draft (a non-modal dialog kept open between hits)."""
