@@ -269,3 +269,33 @@ def test_new_drafts_are_format_2_and_valid():
     assert [m["id"] for m in draft.data["parts"]["measures"]["tasks"]] == [f"m{n}" for n in range(1, 8)]
     assert {i["kind"] for i in draft.data["parts"]["targets"]["indicators"]} == {"yearly"}
     assert validate_document(json.loads(draft_to_json_text(draft))) == []
+
+
+def test_a_word_plan_imports_as_format_2_with_links_and_spans(tmp_path):
+    """导入 Word 方案 (wordin) builds format 2: measures with ids, a schedule row naming a
+    measure linked to it, a 2021—2022年 cell read as a span."""
+    import docx
+
+    from desktop_app.app.word_import import open_word_plan
+
+    d = docx.Document()
+    d.add_paragraph("三、建设举措")
+    d.add_paragraph("（一）加强顶层设计")
+    d.add_paragraph("编制实施方案。")
+    d.add_paragraph("五、进度安排")
+    s = d.add_table(rows=3, cols=4)
+    for r, row in enumerate([["年度", "主要任务", "进度安排", "牵头单位"],
+                             ["2021—2022年", "加强顶层设计", "印发实施方案", "市市场监管局"],
+                             ["2023年", "自拟的任务", "完成摸底", "市科技局"]]):
+        for c, text in enumerate(row):
+            s.cell(r, c).text = text
+    path = tmp_path / "plan.docx"
+    d.save(path)
+    draft, _report = open_word_plan(path, "key_city_2021").build()
+    assert draft.data["format_version"] == 2 and validate_document(draft.data) == []
+    measures = draft.part("measures")["tasks"]
+    assert all(m.get("id") for m in measures)
+    rows = draft.part("schedule")["rows"]
+    first = next(m for m in measures if m["task"] == "top_design")
+    assert (rows[0]["year"], rows[0]["year_end"], rows[0]["measure"]) == (2021, 2022, first["id"])
+    assert rows[1]["measure"] is None and "year_end" not in rows[1]
