@@ -17,7 +17,6 @@ Nothing here writes to the document.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from desktop_app.core.part_kinds import KINDS, LIST_TYPES, TEXT_TYPES, Field, Rows
@@ -38,16 +37,14 @@ for _kind in KINDS.values():
         PART_FIELDS.setdefault(_decl.key, _decl)
 
 
-@dataclass(frozen=True)
 class Slot:
     """One stored value: path from the document root, its container and key, its field,
     and the names of the rows it sits in (outermost first)."""
 
-    path: tuple
-    container: Any
-    key: Any
-    field: Field
-    where: tuple[str, ...] = ()
+    __slots__ = ("path", "container", "key", "field", "where")
+
+    def __init__(self, path: tuple, container: Any, key: Any, field: Field, where: tuple[str, ...] = ()):
+        self.path, self.container, self.key, self.field, self.where = path, container, key, field, where
 
     @property
     def value(self) -> Any:

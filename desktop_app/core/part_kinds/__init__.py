@@ -28,44 +28,58 @@ Field types:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 TEXT_TYPES = ("text", "lines")
 TYPED_TYPES = ("text", "lines", "name", "names")  # what an officer types: checked, found, diffed
 LIST_TYPES = ("names", "lines", "figures")
 
+# Plain classes with __slots__, not dataclasses: these are built when the window starts
+# (the checks walk the field map), and a dataclass costs a few ms to define.
 
-@dataclass(frozen=True)
+
 class Field:
-    key: str
-    label: str
-    type: str = "text"
-    choices: tuple[tuple[str, str], ...] = ()  # enum: (value, 中文)
+    __slots__ = ("key", "label", "type", "choices")
+
+    def __init__(self, key: str, label: str, type: str = "text", choices: tuple[tuple[str, str], ...] = ()):
+        self.key, self.label, self.type, self.choices = key, label, type, choices  # enum: (value, 中文)
+
+    def __repr__(self) -> str:
+        return f"Field({self.key!r}, {self.label!r}, {self.type!r})"
 
 
-@dataclass(frozen=True)
 class Rows:
-    key: str
-    label: str
-    row: str  # "第{n}条": n is 1-based
-    fields: tuple[Any, ...]
-    #: a row's name in messages, from its content (None: the `row` words)
-    name: Callable[[dict, Any], str] | None = None
+    """A list of rows; `row` names one ("第{n}条", n 1-based), `name` (optional) names it by
+    its content (a measure by its title)."""
+
+    __slots__ = ("key", "label", "row", "fields", "name")
+
+    def __init__(self, key: str, label: str, row: str, fields: tuple[Any, ...],
+                 name: Callable[[dict, Any], str] | None = None):
+        self.key, self.label, self.row, self.fields, self.name = key, label, row, fields, name
+
+    def __repr__(self) -> str:
+        return f"Rows({self.key!r}, {self.label!r})"
 
 
-@dataclass(frozen=True)
+def _new_text(program) -> dict:
+    return {"text": ""}
+
+
 class PartKind:
-    """One part kind: its stored fields and the empty content a new draft starts with."""
+    """One part kind: its stored fields, the empty content a new draft starts with
+    (`new(program)`), what is missing from it (`gaps(program, draft, node, part)` →
+    [completeness.Gap]) and the 字数 its length hint is about (`counted(part)`, default
+    its text)."""
 
-    name: str
-    label: str
-    fields: tuple[Any, ...]
-    new: Callable[[Any], dict] = field(default=lambda program: {"text": ""})
-    #: (program, draft, node, part) → [completeness.Gap]: what is missing from the part
-    gaps: Callable[..., list] | None = None
-    #: part → 字数 the part's length hint is about (default: its text)
-    counted: Callable[[dict], int] | None = None
+    __slots__ = ("name", "label", "fields", "new", "gaps", "counted")
+
+    def __init__(self, name: str, label: str, fields: tuple[Any, ...], new: Callable[[Any], dict] = _new_text,
+                 gaps: Callable[..., list] | None = None, counted: Callable[[dict], int] | None = None):
+        self.name, self.label, self.fields, self.new, self.gaps, self.counted = name, label, fields, new, gaps, counted
+
+    def __repr__(self) -> str:
+        return f"PartKind({self.name!r})"
 
 
 def _load() -> dict[str, PartKind]:
