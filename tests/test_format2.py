@@ -299,3 +299,26 @@ def test_a_word_plan_imports_as_format_2_with_links_and_spans(tmp_path):
     first = next(m for m in measures if m["task"] == "top_design")
     assert (rows[0]["year"], rows[0]["year_end"], rows[0]["measure"]) == (2021, 2022, first["id"])
     assert rows[1]["measure"] is None and "year_end" not in rows[1]
+
+
+def test_each_part_kind_is_declared_once_and_has_a_page_and_a_printer():
+    """A part kind is its module in core/part_kinds (fields, new content, gaps); the wizard's
+    page and the book's printer are looked up by the same name — nothing else branches on it."""
+    from desktop_app.book.compose import PART_BLOCKS
+    from desktop_app.core.part_kinds import KINDS
+    from desktop_app.core.program import PART_KINDS
+
+    assert set(PART_KINDS) - {"group"} == set(KINDS) == set(PART_BLOCKS)
+    # every key any kind stores is walked, whatever kind its part is
+    assert set(fields.PART_FIELDS) == {d.key for k in KINDS.values() for d in k.fields}
+    for spec in KINDS.values():
+        part = spec.new(PROGRAM)
+        assert set(part) <= set(fields.PART_FIELDS)
+
+
+@pytest.mark.gui
+def test_each_part_kind_has_a_wizard_page():
+    from desktop_app.core.part_kinds import KINDS
+    from desktop_app.ui.pages import PAGE_FOR_KIND
+
+    assert set(PAGE_FOR_KIND) == set(KINDS)
