@@ -114,3 +114,24 @@ def test_schedule_row_linked_to_a_measure_over_a_span_of_years(qtbot, window, pr
             row["task"] = "其他"
     found = [f for f in run_checks(program, window.session.draft) if f.rule == "schedule.tasks"]
     assert len(found) == 1 and "加强顶层设计" in found[0].message
+
+
+def test_history_shows_a_changed_lead_department_and_partner(qtbot, window, monkeypatch):
+    from desktop_app.core import store as store_module
+    from desktop_app.ui.history_dialogs import HistoryDialog
+
+    monkeypatch.setattr(store_module, "REVISION_WINDOW", store_module.dt.timedelta(0))
+    page = _open(window, "measures")
+    page.task_list.setCurrentRow(0)
+    page.lead.selectAll()
+    type_text(page.lead, "市科技局")
+    page.partners.end(False)
+    type_text(page.partners, "、市商务局")
+    window.session.flush()
+    dialog = HistoryDialog(window.store, window.session.program, window.session.draft.id)
+    qtbot.addWidget(dialog)
+    dialog.list.item(0).setSelected(True)
+    shown = dialog.view.toPlainText()
+    assert "“三、建设举措”“加强顶层设计”的牵头部门" in shown and "【新增】市科技局" in shown
+    assert "“三、建设举措”“加强顶层设计”的配合部门" in shown and "【新增】市商务局" in shown
+    assert "没有改动" not in shown

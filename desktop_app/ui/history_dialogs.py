@@ -24,9 +24,10 @@ def part_label(program: Program, key: str) -> str:
     return "全部内容" if key == "全部" else page_title(program, key)
 
 
-def path_label(program: Program, path: str) -> str:
-    """A changed field in words, from the draft's field map (core.fields)."""
-    return label(program, path)
+def path_label(program: Program, path: str, data: dict | None = None) -> str:
+    """A changed field in words, from the draft's field map (core.fields); rows are named by
+    their content in `data` (a measure by its title) when given."""
+    return label(program, path, data)
 
 
 class HistoryDialog(QDialog):
@@ -78,9 +79,10 @@ class HistoryDialog(QDialog):
     def compare(self, older_row: int, newer_row: int) -> None:
         """The differences between two chosen revisions (older → newer)."""
         older, newer = self.revisions[older_row], self.revisions[newer_row]
-        diffs = diff_drafts(self.store.revision_draft(older.id), self.store.revision_draft(newer.id))
+        after = self.store.revision_draft(newer.id)
+        diffs = diff_drafts(self.store.revision_draft(older.id), after)
         title = f"{older.saved_at.replace('T', ' ')} → {newer.saved_at.replace('T', ' ')} 的差别"
-        self._render(title, diffs)
+        self._render(title, diffs, after.data)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.revisions):
@@ -92,14 +94,14 @@ class HistoryDialog(QDialog):
             diffs = diff_drafts(before, after)
         else:
             diffs = []
-        self._render(f"{rev.saved_at.replace('T', ' ')} 的版本", diffs)
+        self._render(f"{rev.saved_at.replace('T', ' ')} 的版本", diffs, after.data)
 
-    def _render(self, title: str, diffs) -> None:
+    def _render(self, title: str, diffs, data: dict | None = None) -> None:
         chunks = [f"<h3>{html.escape(title)}</h3>"]
         if not diffs:
             chunks.append("<p>这是最早的版本，或与前一版本相比没有改动。</p>")
         for d in diffs:
-            chunks.append(f"<h4>{html.escape(path_label(self.program, d.path))}</h4>")
+            chunks.append(f"<h4>{html.escape(path_label(self.program, d.path, data))}</h4>")
             for line in d.lines:
                 color, mark = ("#b3261e", "删去") if line.startswith("-") else ("#1e6b2e", "新增")
                 chunks.append(f"<p style='color:{color}'>【{mark}】{html.escape(line[2:])}</p>")
