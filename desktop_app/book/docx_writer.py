@@ -265,7 +265,11 @@ class DocxWriter:
 
     # blocks -----------------------------------------------------------------------------
     def write(self, book: Book) -> Document:
-        self.doc.core_properties.title = book.title
+        from desktop_app.core.limits import DOCX_TITLE_MAX_CHARS
+
+        # Word's document properties hold at most 255 characters (python-docx refuses
+        # more); the title printed in the book itself is whole.
+        self.doc.core_properties.title = book.title[:DOCX_TITLE_MAX_CHARS]
         self.doc.core_properties.author = ""
         self.doc.core_properties.comments = ""
         for index, section in enumerate(book.sections):

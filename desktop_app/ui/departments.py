@@ -169,7 +169,16 @@ class DepartmentsEditor(QWidget):
         return count
 
     def _ask_add(self) -> None:
+        from desktop_app.core.limits import TABLE_MAX_ROWS, field_max, too_long_message, too_many_rows_message
+
         name = self.ask_text("添加部门", "部门名称（如 市科技局）：")
+        if name is not None and len(name.strip()) > field_max("departments.*"):
+            QMessageBox.information(self, "添加部门", too_long_message("部门名称", field_max("departments.*"),
+                                                                      len(name.strip())))
+            return
+        if name is not None and len(self.draft.departments) >= TABLE_MAX_ROWS:
+            QMessageBox.information(self, "添加部门", too_many_rows_message("部门名单", TABLE_MAX_ROWS))
+            return
         if name is not None and not self.add(name) and name.strip():
             QMessageBox.information(self, "添加部门", f"“{name.strip()}”已在名单中。")
 

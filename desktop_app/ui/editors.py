@@ -23,17 +23,54 @@ from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
 from desktop_app.core.figures import EMPTY_REASONS, FigureError, format_number, parse_figure
+from desktop_app.core.limits import (
+    CELL_MAX_CHARS, TABLE_MAX_ROWS, TEXT_MAX_CHARS, too_long_message, too_many_rows_message,
+)
 from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
 from desktop_app.ui.undo import SnapshotChange
 
-__all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "split_departments"]
+__all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "limit_line_edit", "split_departments"]
+
+
+def limit_line_edit(edit: QLineEdit, limit: int, label: str, report: Callable[[str], None]) -> None:
+    """The one-line field holds at most `limit` characters (core.limits); what is typed or
+    pasted beyond is not taken, and `report` tells the officer. A longer value already
+    stored (an old draft) is shown whole, never cut."""
+    edit.setMaxLength(max(limit, len(edit.text())))
+    edit.inputRejected.connect(lambda: report(too_long_message(label, limit)))
 
 ERROR_BG = QColor("#fde2e1")
 ERROR_STYLE = "QLineEdit { border: 2px solid #b3261e; background: #fde2e1; }"
 
 
 class PasteTextEdit(QPlainTextEdit):
-    """A QPlainTextEdit whose paste keeps paragraphs and drops formatting and junk."""
+    """A QPlainTextEdit whose paste keeps paragraphs and drops formatting and junk,
+    and which takes no more than `max_chars` (core.limits.TEXT_MAX_CHARS): what would
+    go beyond is refused whole and `refused(message)` says so."""
+
+    refused = Signal(str)
+    max_chars = TEXT_MAX_CHARS
+
+    def _room(self) -> int:
+        cursor = self.textCursor()
+        return self.max_chars - (len(self.toPlainText()) - (cursor.selectionEnd() - cursor.selectionStart()))
+
+    def _refuse(self) -> None:
+        self.refused.emit(too_long_message("正文", self.max_chars, len(self.toPlainText())))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.text() and event.text().isprintable() and self._room() < len(event.text()):
+            self._refuse()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event) -> None:  # noqa: N802 (Chinese input arrives here)
+        if event.commitString() and self._room() < len(event.commitString()):
+            self._refuse()
+            event.accept()
+            return
+        super().inputMethodEvent(event)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasHtml() or source.hasText() or super().canInsertFromMimeData(source)
@@ -44,6 +81,9 @@ class PasteTextEdit(QPlainTextEdit):
             text = html_to_text(source.html())
         if not text and source.hasText():
             text = clean_plain(source.text())
+        if text and len(text) > self._room():
+            self._refuse()
+            return
         if text:
             # One edit block: a single 撤销 takes the whole paste back.
             self.textCursor().insertText(text)
@@ -73,7 +113,12 @@ class ProseEditor(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.count)
         self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.refused.connect(self._on_refused)
         self._update_count()
+
+    def _on_refused(self, message: str) -> None:
+        self.count.setText(message)
+        self.count.setStyleSheet("color: #b3261e;")
 
     def set_text(self, text: str) -> None:
         self.edit.blockSignals(True)
@@ -85,6 +130,7 @@ class ProseEditor(QWidget):
         return xml_safe(self.edit.toPlainText())
 
     def _update_count(self) -> None:
+        self.count.setStyleSheet("")
         n = char_count(self.edit.toPlainText())
         if self.length:
             low, high = self.length
@@ -190,6 +236,9 @@ class _CellDelegate(QStyledItemDelegate):
             return combo
         editor = QLineEdit(parent)
         editor.setFrame(False)
+        editor.setMaxLength(CELL_MAX_CHARS)
+        editor.inputRejected.connect(lambda: self.owner.show_live_error(
+            too_long_message(self.spec.title, CELL_MAX_CHARS)))
         if self.spec.kind in ("department", "departments") and self.owner.department_model is not None:
             from desktop_app.ui.departments import DepartmentCompleter
 
@@ -449,6 +498,9 @@ class RowTable(QWidget):
     def add_row(self) -> None:
         if not self.can_add:
             return
+        if len(self.rows) >= TABLE_MAX_ROWS:
+            self.show_live_error(too_many_rows_message("本表", TABLE_MAX_ROWS))
+            return
         before = self._snapshot()
         at = self.table.currentRow() + 1 if self.table.currentRow() >= 0 else len(self.rows)
         self.rows.insert(at, self.new_row())
@@ -533,15 +585,23 @@ class RowTable(QWidget):
         before = self._snapshot()
         filled = 0
         dropped = 0
+        full = 0  # rows beyond TABLE_MAX_ROWS
+        too_long = 0  # cells beyond CELL_MAX_CHARS (not taken: the officer's text is never cut)
         for i, cells in enumerate(block):
             r = r0 + i
             if r >= len(self.rows):
                 if not self.can_add:
                     dropped += 1
                     continue
+                if len(self.rows) >= TABLE_MAX_ROWS:
+                    full += 1
+                    continue
                 self.rows.append(self.new_row())
             for j, cell in enumerate(cells):
                 if c0 + j < len(self.columns):
+                    if len(cell) > CELL_MAX_CHARS:
+                        too_long += 1
+                        continue
                     self._apply(r, c0 + j, cell)
             filled += 1
         self.refresh()
@@ -549,6 +609,11 @@ class RowTable(QWidget):
         self._record(before, f"粘贴 {filled} 行")
         if dropped:
             self.message.setText(f"本表行数固定，另有 {dropped} 行未粘贴。\n" + self.message.text())
+        if full:
+            self.message.setText(f"本表最多 {TABLE_MAX_ROWS} 行，另有 {full} 行未粘贴。\n" + self.message.text())
+        if too_long:
+            self.message.setText(f"有 {too_long} 个单元格超过 {CELL_MAX_CHARS} 字，未粘贴，请精简后再粘贴。\n"
+                                 + self.message.text())
         return filled
 
     def paste(self) -> int:

@@ -17,7 +17,7 @@ from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
 
 REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建",
-           "program_move": "迁移到新项目"}
+           "program_move": "迁移到新项目", "conflict": "冲突时本窗口的版本"}
 
 
 def part_label(program: Program, key: str) -> str:

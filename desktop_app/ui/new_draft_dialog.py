@@ -49,6 +49,12 @@ class NewDraftDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)
+        from desktop_app.core.limits import field_max
+        from desktop_app.ui.editors import limit_line_edit
+
+        for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"),
+                           ("phone", "联系电话")):
+            limit_line_edit(getattr(self, key), field_max(f"applicant.{key}"), label, self.error.setText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
 from desktop_app.core.departments import examples as department_examples
 from desktop_app.core.departments import remember
 from desktop_app.core.draft import Draft
+from desktop_app.core.limits import field_max
 from desktop_app.core.program import OutlineNode
 from desktop_app.ui.departments import (
     DepartmentCompleter, DepartmentsEditor, department_model, refresh_department_model,
 )
-from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
+from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, limit_line_edit, split_departments
 from desktop_app.ui.page_base import DraftPage, chain_tab_order, guide_box  # noqa: F401 (re-exported)
 from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.session import DraftSession
@@ -65,6 +66,7 @@ class BasicInfoPage(DraftPage):
         for key, label in labels.items():
             edit = QLineEdit(self.draft.applicant.get(key, ""))
             edit.setPlaceholderText(f"例如：{examples[key]}" if examples[key] else "")
+            limit_line_edit(edit, field_max(f"applicant.{key}"), label, self._show_limit)
             edit.textChanged.connect(lambda text, k=key: self._set_applicant(k, text))
             form.addRow(label, edit)
             self.fields[key] = edit
@@ -84,6 +86,12 @@ class BasicInfoPage(DraftPage):
             self.date.dateChanged.connect(self._set_date)
             form.addRow("申报日期", self.date)
         layout.addLayout(form)
+        # What a full field (core.limits) did not take, said where the officer types.
+        self.limit_message = QLabel("")
+        self.limit_message.setStyleSheet("color: #b3261e;")
+        self.limit_message.setWordWrap(True)
+        self.limit_message.hide()
+        layout.addWidget(self.limit_message)
         hints = [c.prompt for c in p.choices if c.prompt]
         if hints:
             note = QLabel("\n".join(hints))
@@ -111,6 +119,7 @@ class BasicInfoPage(DraftPage):
         if choice.editable:
             combo.setEditable(True)
             combo.lineEdit().setPlaceholderText("从列表选择，或输入其他产业链")
+            limit_line_edit(combo.lineEdit(), field_max("choices.*"), choice.label, self._show_limit)
         index = combo.findData(current) if current else 0
         if index >= 0:
             combo.setCurrentIndex(index)
@@ -134,6 +143,10 @@ class BasicInfoPage(DraftPage):
         else:
             chosen.pop(choice_id, None)
         self.session.touch()
+
+    def _show_limit(self, message: str) -> None:
+        self.limit_message.setText(message)
+        self.limit_message.show()
 
     def _set_applicant(self, key: str, text: str) -> None:
         self.draft.writable("applicant")[key] = text.strip()
@@ -617,6 +630,8 @@ class LetterPage(DraftPage):
         layout.addWidget(fixed)
         form = QFormLayout()
         self.signer = QLineEdit(self.draft.organization)
+        limit_line_edit(self.signer, field_max("applicant.organization"), "落款单位",
+                        lambda message: self.signer.setToolTip(message) or self.signer.setPlaceholderText(message))
         self.signer.textChanged.connect(self._set_signer)
         form.addRow("落款单位（即申报单位）", self.signer)
         self.city = QLabel(self.draft.city)
