@@ -322,3 +322,18 @@ def test_each_part_kind_has_a_wizard_page():
     from desktop_app.ui.pages import PAGE_FOR_KIND
 
     assert set(PAGE_FOR_KIND) == set(KINDS)
+
+
+def test_carry_over_moves_a_span_with_its_row_and_keeps_the_links():
+    from desktop_app.core import review
+    from desktop_app.core.carry_over import carry_over
+
+    last = plan_draft("003")
+    new = carry_over(last, 2022)
+    rows, old_rows = new.data["parts"]["schedule"]["rows"], last.data["parts"]["schedule"]["rows"]
+    assert [(r["year"], r.get("year_end")) for r in rows] == \
+        [(r["year"] + 1, r["year_end"] + 1 if r.get("year_end") else None) for r in old_rows]
+    assert [r["measure"] for r in rows] == [r["measure"] for r in old_rows]
+    item = next(i for i in new.data["review"] if i["path"] == "parts.schedule.rows.year_end")
+    assert review.revert(new, item["id"])
+    assert [r.get("year_end") for r in rows] == [r.get("year_end") for r in old_rows]

@@ -100,13 +100,14 @@ def carry_over(old: Draft, new_year: int) -> Draft:
             container[key] = _carry_text(path, value, period, delta, out)
     for part_id, part in data.get("parts", {}).items():
         rows = part.get("rows", [])
-        before = [r.get("year") for r in rows]
-        for row in rows:
-            if isinstance(row.get("year"), int) and not isinstance(row.get("year"), bool):
-                row["year"] += delta
-        after = [r.get("year") for r in rows]
-        if before != after:
-            out.add(f"parts.{part_id}.rows.year", rv.CHANGED, before, after, label="进度安排各行的年份")
+        for key, label in (("year", "进度安排各行的年份"), ("year_end", "进度安排各行的截止年度")):
+            before = [r.get(key) for r in rows]
+            for row in rows:
+                if isinstance(row.get(key), int) and not isinstance(row.get(key), bool):
+                    row[key] += delta
+            after = [r.get(key) for r in rows]
+            if before != after:
+                out.add(f"parts.{part_id}.rows.{key}", rv.CHANGED, before, after, label=label)
         for n, ind in enumerate(part.get("indicators", [])):
             if ind.get("baseline") is not None:
                 base = ind["baseline"]

@@ -64,12 +64,12 @@ def _owned(draft: Draft) -> list[dict]:
 
 def resolve(data: dict, path: str) -> Any:
     """The value at a document path (parts.x.tasks.0.text), or _MISSING. A schedule's
-    "rows.year" is the list of its rows' years."""
+    "rows.year" is the list of its rows' years ("rows.year_end" of their spans' last years)."""
     node: Any = data
     bits = path.split(".")
-    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] == "year":
+    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] in ("year", "year_end"):
         rows = ((data.get("parts") or {}).get(bits[1]) or {}).get("rows")
-        return [r.get("year") for r in rows] if isinstance(rows, list) else _MISSING
+        return [r.get(bits[3]) for r in rows] if isinstance(rows, list) else _MISSING
     for bit in bits:
         if isinstance(node, dict) and bit in node:
             node = node[bit]
@@ -82,12 +82,15 @@ def resolve(data: dict, path: str) -> Any:
 
 def _assign(data: dict, path: str, value: Any) -> bool:
     bits = path.split(".")
-    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] == "year":
+    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] in ("year", "year_end"):
         rows = data["parts"][bits[1]]["rows"]
         if len(rows) != len(value):
             return False
         for row, year in zip(rows, value):
-            row["year"] = year
+            if year is None and bits[3] == "year_end":
+                row.pop("year_end", None)
+            else:
+                row[bits[3]] = year
         return True
     parent = resolve(data, ".".join(bits[:-1])) if len(bits) > 1 else data
     key: Any = bits[-1]
