@@ -337,3 +337,24 @@ def test_carry_over_moves_a_span_with_its_row_and_keeps_the_links():
     item = next(i for i in new.data["review"] if i["path"] == "parts.schedule.rows.year_end")
     assert review.revert(new, item["id"])
     assert [r.get("year_end") for r in rows] == [r.get("year_end") for r in old_rows]
+
+
+def test_the_timeline_draws_a_span_across_its_years():
+    from desktop_app.core.timeline import build_timeline
+
+    draft = plan_draft("003")
+    rows = draft.data["parts"]["schedule"]["rows"]
+    n = next(i for i, r in enumerate(rows) if r.get("year_end") == 2023 and r["year"] == 2021)  # 推进阶段
+    bar = next(b for b in build_timeline(PROGRAM, draft).bars if b.row == n)
+    assert (bar.start, bar.end) == (0, 1) and "2021—2023年" in bar.tooltip
+
+
+def test_the_book_prints_a_span_and_a_reason_as_written():
+    from desktop_app.book.compose import indicator_table, schedule_table
+
+    draft = plan_draft("003")
+    cells = [row[0] for row in schedule_table(PROGRAM, draft).rows]
+    assert "2021—2023年" in cells and "2021年" in cells
+    yangzhou = plan_draft("002")
+    table = indicator_table(PROGRAM, yangzhou)
+    assert any("未统计" in row and "不适用" in row for row in table.rows)
