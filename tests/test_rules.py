@@ -113,8 +113,9 @@ def test_completeness_row(program, d):
     n, row = indicator(d, "pledge_projects")
     row["baseline"] = None
     findings = of_rule(run_checks(program, d), "completeness.row")
+    # required parts: as much an error on a filled page as on a new one (completeness.empty)
     assert {(f.severity, f.page, f.field) for f in findings} == {
-        ("warning", "problems", "items.1"), ("warning", "targets", f"indicators.{n}")}
+        ("error", "problems", "items.1"), ("error", "targets", f"indicators.{n}")}
     assert any("第2条" in f.message for f in findings)
     assert any("知识产权质押融资项目数" in f.message for f in findings)
 
@@ -122,7 +123,7 @@ def test_completeness_row(program, d):
 def test_completeness_row_measure_lead(program, d):
     d.part("measures")["tasks"][3]["lead"] = ""
     f = only(run_checks(program, d), "completeness.row")
-    assert (f.severity, f.page, f.field) == ("warning", "measures", "tasks.3.lead")
+    assert (f.severity, f.page, f.field) == ("error", "measures", "tasks.3.lead")
     assert "加大专利转化人才培养引进力度" in f.message and "牵头部门" in f.message
 
 
@@ -415,3 +416,14 @@ def test_every_rule_is_registered(program):
     names = {fn.__name__ for fn in rules.RULES}
     assert {"check_completeness", "check_debris", "check_targets", "check_eligibility",
             "check_period", "check_schedule", "check_letter"} <= names
+
+
+def test_same_gap_same_severity_on_new_and_filled_drafts(program, d):
+    """A measure without its 牵头部门 weighs the same on a blank draft and a full one."""
+    from desktop_app.core.draft import new_draft
+
+    blank = new_draft(program, organization="扬州市人民政府", city="扬州市", year=2021)
+    d.part("measures")["tasks"][0]["lead"] = ""
+    def severity(draft):
+        return {f.severity for f in run_checks(program, draft) if f.page == "measures" and f.field == "tasks.0.lead"}
+    assert severity(blank) == severity(d) == {"error"}

@@ -112,10 +112,11 @@ def _describe(error: "jsonschema.ValidationError") -> str:
 def validate_document(data: Any) -> list[str]:
     """Every problem with a draft document, in Chinese; empty when it is acceptable."""
     if not isinstance(data, dict):
-        return ["文件内容不是一个草稿（应为 JSON 对象）"]
+        return ["文件内容不是本程序的草稿，请选择由“导出草稿文件”保存的文件"]
     if data.get("format") == FORMAT_NAME and isinstance(data.get("format_version"), int):
         if data["format_version"] > FORMAT_VERSION:
-            return [f"文件格式版本 {data['format_version']} 比本程序支持的 {FORMAT_VERSION} 新，请先升级程序"]
+            return [f"这份草稿由更新版本的“专利转化申报助手”保存（草稿第 {data['format_version']} 版，"
+                    f"本程序只能读到第 {FORMAT_VERSION} 版），请先升级程序"]
     import jsonschema  # here, not at the top: about 35 ms that only a file import needs
 
     validator = jsonschema.Draft202012Validator(draft_schema())
@@ -154,7 +155,8 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
     try:
         data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
-        raise DraftFormatError([f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"], source) from exc
+        raise DraftFormatError([f"文件已损坏或不完整，不是可用的草稿文件（第{exc.lineno}行第{exc.colno}列处有误）。"
+                                "请重新导出一次，或向发来文件的同事要一份完整的"], source) from exc
     except ValueError as exc:  # raised by the two hooks above
         raise DraftFormatError([str(exc)], source) from exc
     except RecursionError as exc:
@@ -207,7 +209,8 @@ def read_draft_file(path: str | os.PathLike) -> Draft:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DraftFormatError(["文件不是 UTF-8 编码的文本，不是本程序导出的草稿"], str(path)) from exc
+        raise DraftFormatError(["文件里的文字本程序读不出，它不是“导出草稿文件”保存的草稿（可能是 Word、Excel "
+                                "或其他程序的文件）"], str(path)) from exc
     return draft_from_json_text(text, str(path))
 
 

@@ -220,8 +220,10 @@ def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
                 else:
                     yield Finding(WARNING, "completeness.short", node.id, gap.field, f"{message}，请充实内容")
             else:
-                sev = ERROR if node.required and not filled else WARNING
-                rid = "completeness.empty" if sev == ERROR else "completeness.row"
+                # The same gap has the same weight whatever else the part holds: an
+                # indicator without its figures is an error on a new draft and a full one.
+                sev = ERROR if node.required else WARNING
+                rid = "completeness.empty" if not filled else "completeness.row"
                 yield Finding(sev, rid, node.id, gap.field, f"{message}，请补齐")
         if node.length:
             n = completeness.live_count(node, part)

@@ -89,7 +89,9 @@ class DepartmentsEditor(QWidget):
         self.session = session
         self.list = QListWidget(self)
         self.list.setAccessibleName("部门名单")
-        self.list.setMaximumHeight(150)
+        # Beside the form on 基本信息 it has the page's height: long names wrap, no sideways scroll.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.add_button = QPushButton("添加部门…", self)
         self.rename_button = QPushButton("改名…", self)
         self.remove_button = QPushButton("删除", self)
@@ -110,7 +112,7 @@ class DepartmentsEditor(QWidget):
         row.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(row, 1)
         layout.addWidget(self.note)
         self.add_button.clicked.connect(self._ask_add)
         self.rename_button.clicked.connect(self._ask_rename)

@@ -15,6 +15,7 @@ from desktop_app.core.fields import label, page_title
 from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
+from desktop_app.ui.screen_fit import resize_to_fit
 
 REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建",
            "program_move": "迁移到新项目", "conflict": "冲突时本窗口的版本"}
@@ -36,7 +37,7 @@ class HistoryDialog(QDialog):
     def __init__(self, store: DraftStore, program: Program, draft_id: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle("历史版本")
-        self.resize(980, 620)
+        resize_to_fit(self, 980, 620)
         self.store, self.program, self.draft_id = store, program, draft_id
         self.restored = False
         layout = QVBoxLayout(self)
@@ -126,7 +127,7 @@ class CompareDialog(QDialog):
     def __init__(self, program: Program, part_id: str, current: str, previous: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"对照上年 — {part_label(program, part_id)}")
-        self.resize(1100, 640)
+        resize_to_fit(self, 1100, 640)
         layout = QVBoxLayout(self)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.views: dict[str, QPlainTextEdit] = {}

@@ -321,12 +321,16 @@ class OverviewPage(DraftPage):
             self._set(row, 2, length, "#8a5a00" if short else "", tip="少于指南建议的字数" if short else "")
             self._set(row, 3, found, "#b3261e" if errors else "", tip="\n".join(f.message for f in mine))
         self.show_unplaced()
-        self.summary.setText(
-            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-            f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
-            if counts[HAS_ERRORS] else
-            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-            f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+        if counts[completeness.EMPTY] == len(pages):  # a new draft: nothing to judge yet
+            self.summary.setText(f"共 {len(pages)} 部分，都还未填写。单击任一行开始填写；"
+                                 "打开或填写过的部分，会在这里显示进度和检查结果。")
+        else:
+            self.summary.setText(
+                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+                f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
+                if counts[HAS_ERRORS] else
+                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+                f"未填写 {counts[completeness.EMPTY]}，没有错误。")
         self._show_review_counts(counts[completeness.TO_REVIEW])
         self.show_assignments()
 
