@@ -141,8 +141,9 @@ def test_a_project_box_without_a_title_is_warned():
     draft = plan_draft("004")
     draft.data["parts"]["measures"]["tasks"][0]["projects"][0]["title"] = ""
     found = [f for f in run_checks(PROGRAM, draft) if f.field == "tasks.0.projects.0.title"]
-    assert len(found) == 1 and found[0].severity == "warning"
-    assert "第1个专栏没有标题" in found[0].message and "天津市知识产权生态园" in found[0].message
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].rule == "measures.project_title"
+    assert "第1个专栏（7 个重点项目）没有标题" in found[0].message and "天津市知识产权生态园" in found[0].message
+    assert "三、建设举措" in found[0].message
 
 
 # format 1 upgrades on import and in the database -------------------------------------------

@@ -27,6 +27,7 @@ Rule ids and severities:
     targets.unit              warning  an indicator's unit cannot be its guide indicator's (% against 亿元),
                                        or a growth-rate indicator not in %
     measures.tasks            warning  a guide task answered by no measure
+    measures.project_title    warning  a 专栏 (key projects) without its title
     choices.unlisted          warning  a choice answered with a value the guide does not list (hint when
                                        the program lets the officer type one: editable)
     eligibility.unconfirmed   warning  a 申报条件 not yet answered
@@ -681,6 +682,23 @@ def check_measure_tasks(program: Program, draft: Draft) -> Iterator[Finding]:
         if task.id not in answered:
             yield Finding(WARNING, "measures.tasks", node.id, "tasks",
                           f"指南任务“{task.title}”在“{node.heading}”中没有对应的举措，请补充回应该任务的举措")
+
+
+@rule
+def check_project_titles(program: Program, draft: Draft) -> Iterator[Finding]:
+    """measures.project_title: each 专栏 has its title (the book prints it atop the box)."""
+    from desktop_app.core.part_kinds.measures import measure_name
+
+    node = program.part_of_kind("measures")
+    if node is None:
+        return
+    for n, m in enumerate(_part(draft, node.id).get("tasks", [])):
+        for k, project in enumerate(m.get("projects", [])):
+            if isinstance(project, dict) and not str(project.get("title") or "").strip():
+                items = len([i for i in project.get("items", []) if str(i).strip()])
+                yield Finding(WARNING, "measures.project_title", node.id, f"tasks.{n}.projects.{k}.title",
+                              f"“{node.heading}”中建设举措{measure_name(m, program)}的第{k + 1}个专栏"
+                              f"（{items} 个重点项目）没有标题，请填写专栏标题")
 
 
 @rule

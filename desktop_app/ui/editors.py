@@ -169,6 +169,9 @@ class ColumnSpec:
     #: Filled in by the guide for the guide's own rows (指标名称, 单位): a paste never
     #: overwrites it there; `guarded(row)` says whether a row's cell is the guide's.
     guarded: Callable[[dict], bool] | None = None
+    #: A setting every row has (指标类型: 各年数值 unless changed), not content the officer
+    #: fills: a row holding only it is still an empty row for a paste.
+    setting: bool = False
 
 
 #: parse_cell's value for "leave the stored value as it is" (an emptied choice cell).
@@ -691,7 +694,7 @@ class RowTable(QWidget):
         cells aside); the row after the last when none is."""
         for r, row in enumerate(self.rows):
             if all(self._display(c, self._value(row, c)) == "" for c in self.columns
-                   if c.kind != "readonly" and not (c.guarded and c.guarded(row))):
+                   if c.kind != "readonly" and not c.setting and not (c.guarded and c.guarded(row))):
                 return r
         return len(self.rows)
 

@@ -426,7 +426,7 @@ class TargetsPage(PartPage):
             # format 2, after the columns an Excel sheet of figures pastes into: 各年数值 / 增幅（%）/
             # 期末累计 / 定性 — the rules judge each in its own terms; a qualitative goal in words
             ColumnSpec("kind", "指标类型", "choice", width=84, choices=[(label, v) for v, label in INDICATOR_KINDS],
-                       getter=lambda row: row.get("kind") or YEARLY),
+                       getter=lambda row: row.get("kind") or YEARLY, setting=True),
             ColumnSpec("goal", "定性目标", width=110, multiline=True),
         ]
         self.table = RowTable(
@@ -437,8 +437,10 @@ class TargetsPage(PartPage):
         )
         self.table.bind(self.part.setdefault("indicators", []))
         self.table.changed.connect(self.session.touch)
-        self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％，"
-                                      "没有数字可填的写“未统计”或“不适用”；增幅指标各年填增幅%，期末累计只需填最后一年）："))
+        hint = QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％，"
+                      "没有数字可填的写“未统计”或“不适用”；增幅指标各年填增幅%，期末累计只需填最后一年）：")
+        hint.setWordWrap(True)  # long: it wraps rather than widen the window at 150 %
+        self.layout_.addWidget(hint)
         self.chart = self._add_table_with_picture("图表", TargetChartPanel(self.program, self.draft))
 
     def focus_field(self, field):
