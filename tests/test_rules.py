@@ -418,6 +418,46 @@ def test_every_rule_is_registered(program):
             "check_period", "check_schedule", "check_letter"} <= names
 
 
+# heading order ---------------------------------------------------------------------------------
+def test_sample_headings_are_in_order(program, sample_draft):
+    from desktop_app.book.compose import compose
+    from desktop_app.book.model import Heading
+    from desktop_app.core.rules import check_heading_order
+
+    assert list(check_heading_order(program, sample_draft)) == []
+    book = compose(program, sample_draft)
+    plan = next(s for s in book.sections if s.kind == "plan")
+    heads = [b for b in plan.blocks if isinstance(b, Heading)]
+    under = heads[heads.index(next(h for h in heads if h.text == "2.专利转化基础")) + 1]
+    assert under.text == "（1）创新资源较为集聚" and under.rank == 4
+
+
+def test_pasted_content_that_inverts_heading_order_is_warned(program, sample_draft):
+    from desktop_app.core.rules import check_heading_order, run_checks
+
+    part = sample_draft.part("overview")
+    part["text"] = "概述正文第一段。\n（一）区位优势\n扬州地处长江与京杭大运河交汇处。\n（二）产业基础\n产业体系特色鲜明。"
+    found = list(check_heading_order(program, sample_draft))
+    assert len(found) == 1
+    f = found[0]
+    assert (f.severity, f.rule, f.page, f.field) == ("warning", "headings.order", "overview", "text")
+    assert "（一）区位优势" in f.message and "1.概述" in f.message and "（1）" in f.message
+    assert any(x.rule == "headings.order" for x in run_checks(program, sample_draft))
+    # in order: （1） under 1. is fine, and so is a numbered run-in paragraph
+    part["text"] = "（1）区位优势\n1.加快存量专利转化。支持高校院所开放许可存量专利，推动中小企业承接转化。"
+    assert list(check_heading_order(program, sample_draft)) == []
+
+
+def test_a_measures_text_keeps_below_its_task(program, sample_draft):
+    from desktop_app.core.rules import check_heading_order
+
+    measures = sample_draft.part("measures")
+    measures["tasks"][0]["text"] = "（一）编制实施方案\n全面对接省级实施方案。"
+    found = list(check_heading_order(program, sample_draft))
+    assert [(f.page, f.field) for f in found] == [("measures", "tasks.0.text")]
+    assert "“1.”" in found[0].message
+
+
 def test_same_gap_same_severity_on_new_and_filled_drafts(program, d):
     """A measure without its 牵头部门 weighs the same on a blank draft and a full one."""
     from desktop_app.core.draft import new_draft

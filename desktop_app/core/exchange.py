@@ -106,6 +106,10 @@ def _describe(error: "jsonschema.ValidationError") -> str:
         return f"{where}：内容过长（{len(error.instance)} 字，最多 {error.validator_value} 字），请精简"
     if v == "maxItems":
         return f"{where}：行数过多（{len(error.instance)} 行，最多 {error.validator_value} 行），请合并或精简"
+    if v == "anyOf" and error.schema == draft_schema()["$defs"]["number"]:
+        reasons = "、".join(f"“{r}”" for r in error.schema["anyOf"][1]["enum"])
+        return (f"{where}：应为数字、空或{reasons}，"
+                f"现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}")
     return f"{where}：{error.message}"
 
 

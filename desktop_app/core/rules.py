@@ -54,11 +54,13 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from desktop_app.core import completeness
+from desktop_app.core.cleaning import paragraphs as text_paragraphs
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
 from desktop_app.core.findings import ERROR, HINT, SEVERITIES, WARNING, Finding  # noqa: F401 (re-exported)
+from desktop_app.core.numbering import RANK_FORMS, number_rank, numbered, subheading_rank
 from desktop_app.core.program import Indicator, Program
 from desktop_app.core.textrender import TemplateTextError, render
 
@@ -239,6 +241,43 @@ _PLACEHOLDER = re.compile(
 _BRACKET = re.compile(r"【[^】\n]{0,30}】|【|】")
 _TODO = re.compile(r"TODO|待补充|待定|待更新", re.IGNORECASE)
 _TITLES = re.compile(r"《[^》]*》|〔[^〕]*〕")
+
+
+@rule
+def check_heading_order(program: Program, draft: Draft) -> Iterator[Finding]:
+    """headings.order: a sub-heading in a part's text numbered at or above the level of the
+    heading it stands under (（一） under the guide's 1.概述, pasted from another document)
+    prints out of order; the book keeps the officer's numbering, so say where it goes."""
+    def visit(nodes, level):
+        for node in nodes:
+            rank = number_rank(node.heading) or min(level, 4)
+            if node.kind != "group":
+                yield from _inverted_subheadings(program, draft, node, rank)
+            yield from visit(node.children, level + 1)
+
+    yield from visit(program.outline, 1)
+
+
+def _inverted_subheadings(program: Program, draft: Draft, node, rank: int) -> Iterator[Finding]:
+    part = _part(draft, node.id)
+    texts = [("text", f"“{node.heading}”正文", part.get("text"), node.heading, rank)]
+    for n, measure in enumerate(part.get("tasks", []) if node.kind == "measures" else []):
+        task = program.task(measure.get("task", ""))
+        title = measure.get("title") or (task.title if task else "")
+        # a task prints as （一）title: its text's headings go below （一）
+        texts.append((f"tasks.{n}.text", f"“{title}”的具体举措", measure.get("text"), numbered(2, n + 1, title), 2))
+    for field, label, text, parent, parent_rank in texts:
+        if not isinstance(text, str):
+            continue
+        for line in text_paragraphs(text):
+            found = subheading_rank(line)
+            if found and found <= parent_rank:
+                below = RANK_FORMS.get(parent_rank + 1)
+                advice = f"请改用“{below}”式编号" if below else "请改为不带编号的段落"
+                yield Finding(WARNING, "headings.order", node.id, field,
+                              f"{label}中的小标题“{line}”用了“{RANK_FORMS[found]}”式编号，"
+                              f"与所在标题“{parent}”同级或更高，打印后层次颠倒；{advice}")
+                break  # one finding per field: the officer fixes the numbering throughout
 
 
 @rule

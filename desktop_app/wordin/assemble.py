@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop_app.core.cleaning import paragraphs
 from desktop_app.core.draft import Draft, new_draft
+from desktop_app.core.numbering import number_rank
 from desktop_app.core.program import Program
 from desktop_app.wordin import tables
 from desktop_app.wordin.headings import Heading, clean_title, detect
@@ -416,7 +417,9 @@ def _join_split(blocks: list) -> list:
                 and len(prev.text.strip()) >= 20 and block.text.strip()
                 and not prev.text.rstrip().endswith(_ENDS) and prev.outline is None and block.outline is None
                 and prev.style == block.style and prev.align == block.align and not prev.toc and not block.toc
-                and detect(block) is None and not re.match(r"^[（(]?[一二三四五六七八九十\d]", block.text.strip())):
+                and detect(block) is None and number_rank(block.text.strip()) is None):
+            # (a half that starts with a figure, "3380件，年均……", is joined; one that starts
+            # with an item number, "（1）" or "3.", is a paragraph of its own)
             prev.text += block.text
             prev.section_end = block.section_end
             continue
