@@ -64,9 +64,14 @@ def page_order(program: Program, draft: Draft | None = None) -> list[str]:
     return [p.key for p in pages(program, draft)]
 
 
+def attachments_page(program: Program) -> str:
+    """Where attachments are edited: 附件材料 when the program binds them, else 检查与导出."""
+    return ATTACHMENTS if ATTACHMENTS in program.binding_order else EXPORT
+
+
 def page_of(program: Program, page: str, field: str = "") -> str:
-    """The page where the officer edits what a finding (page, field) points at: an
-    attachment is edited on 附件材料 when the program has that page, else on 检查与导出."""
+    """The page where the officer edits what a finding (page, field) points at (an
+    attachment: attachments_page)."""
     if field.startswith("attachments."):
-        return ATTACHMENTS if ATTACHMENTS in program.binding_order else EXPORT
+        return attachments_page(program)
     return page

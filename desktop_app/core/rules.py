@@ -176,7 +176,7 @@ def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str,
             choice = program.choice(slot.key)
             if choice is None or not choice.editable:
                 continue
-        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
+        page, field = fields.page_field(slot.dotted, program, attachments_page=pages.attachments_page(program))
         if head == "eligibility":
             cond = next((c for c in program.conditions if c.id == slot.path[1]), None)
             if cond is None:
