@@ -268,7 +268,6 @@ class Office:
             started = time.monotonic()
             self._work = Path(tempfile.mkdtemp(prefix="pca-office-"))
             (self._work / "tmp").mkdir()
-            (self._work / "docs").mkdir()
             pipe = f"pca_office_{os.getpid()}_{uuid.uuid4().hex[:12]}"
             env = dict(self._env, TMPDIR=str(self._work / "tmp"), TMP=str(self._work / "tmp"),
                        TEMP=str(self._work / "tmp"))

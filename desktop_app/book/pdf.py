@@ -369,3 +369,32 @@ def make_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Progress
             raise PdfError(f"无法写入 {pdf}：{exc.strerror or exc}。原文件未被改动。") from exc
     say("PDF 已导出。")
     return layout
+
+
+# pages as pictures (the preview) -----------------------------------------------------------
+def find_pdftoppm() -> str | None:
+    """poppler's pdftoppm, which draws PDF pages as pictures (None when not installed)."""
+    return shutil.which("pdftoppm")
+
+
+def render_pages(pdf: str | os.PathLike, folder: str | os.PathLike, width_px: int, first: int, last: int,
+                 timeout: float = 60) -> list[Path]:
+    """Pages first..last (from 1) of `pdf` drawn `width_px` wide, as PPM files in `folder`
+    (uncompressed: writing PNG costs pdftoppm three times as long). Raises PdfError."""
+    tool = find_pdftoppm()
+    if tool is None:
+        raise PdfError("未找到 pdftoppm（poppler-utils），无法显示 PDF 页面。")
+    folder = Path(folder)
+    stem = folder / f"p{first}"
+    try:
+        done = subprocess.run([tool, "-f", str(first), "-l", str(last), "-scale-to-x", str(width_px),
+                               "-scale-to-y", "-1", str(pdf), str(stem)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout, **_no_window())
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PdfError(f"无法显示 PDF 页面：{exc}") from exc
+    if done.returncode != 0:
+        raise PdfError("无法显示 PDF 页面：" + done.stderr.decode("utf-8", "replace")[-200:])
+    # pdftoppm pads page numbers to the width of the last page's number
+    found = sorted(folder.glob(f"p{first}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return found
