@@ -377,7 +377,7 @@ class Office:
             if not self.running:
                 say("正在启动 LibreOffice…")
                 self.ensure_started(deadline)
-            say("正在排版并生成 PDF…")
+            say("正在更新目录和页码，生成 PDF…")
             self._counter += 1
             request = {"src": str(src), "dst": str(dst)}
             try:
@@ -390,6 +390,16 @@ class Office:
             if not answer.get("ok"):
                 raise OfficeError(answer.get("error") or "转换失败")
             return answer
+
+    def scratch_dir(self, timeout: float = START_SECONDS) -> Path:
+        """A new folder inside this LibreOffice's own temporary folder (started if need be):
+        whatever is put there goes when LibreOffice's files go, even if the program is killed."""
+        with self._lock:
+            if not self.running:
+                self.ensure_started(time.monotonic() + timeout)
+            folder = self._work / "docs" / uuid.uuid4().hex[:12]
+            folder.mkdir(parents=True)
+            return folder
 
     # stopping ---------------------------------------------------------------------------
     def stop(self) -> None:

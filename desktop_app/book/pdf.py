@@ -21,6 +21,7 @@ import glob
 import os
 import shutil
 import signal
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -324,8 +325,9 @@ def make_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Progress
     from desktop_app.book import office as office_mod
 
     office = office_mod.shared()
-    with tempfile.TemporaryDirectory(prefix="pca-pdf-", ignore_cleanup_errors=True) as tmp:
-        work = Path(tmp)
+    deadline = time.monotonic() + timeout
+    with scratch("pca-pdf-", timeout) as work:
+        timeout = max(0.1, deadline - time.monotonic())
         # A private copy, with a bookmark where each part starts (pdf_facts.py): LibreOffice
         # leaves no lock file beside the officer's document, and a document open in Word converts.
         local = work / "book.docx"
@@ -369,6 +371,30 @@ def make_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Progress
             raise PdfError(f"无法写入 {pdf}：{exc.strerror or exc}。原文件未被改动。") from exc
     say("PDF 已导出。")
     return layout
+
+
+# a folder for one conversion ------------------------------------------------------------
+@contextlib.contextmanager
+def scratch(prefix: str = "pca-pdf-", timeout: float = 120):
+    """A temporary folder, removed afterwards: inside the warm LibreOffice's own folder when
+    there is one (book/office.py), so that even a killed program leaves none behind."""
+    from desktop_app.book import office as office_mod
+
+    office = office_mod.shared() if find_soffice() is not None else None
+    folder = None
+    if office is not None:
+        try:
+            folder = office.scratch_dir(timeout)
+        except office_mod.OfficeError:
+            folder = None
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
+            yield Path(tmp)
+        return
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # pages as pictures (the preview) -----------------------------------------------------------

@@ -137,10 +137,10 @@ def export_docx_with_pages(draft, target: str | os.PathLike, layout=None, pdf: s
     a PDF asked for that fails raises PdfError, the .docx being written already.
     """
     from desktop_app.book.export import export_docx
-    from desktop_app.book.pdf import PdfError, find_soffice, make_pdf
+    from desktop_app.book.pdf import PdfError, find_soffice, make_pdf, scratch
 
     target = Path(target)
-    with tempfile.TemporaryDirectory(prefix="pca-docx-", ignore_cleanup_errors=True) as tmp:
+    with scratch("pca-docx-", timeout) as tmp:
         local = export_docx(draft, Path(tmp) / "申报书.docx", layout)
         book_layout = None
         if find_soffice() is not None:

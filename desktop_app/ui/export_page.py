@@ -77,8 +77,6 @@ class ExportPage(DraftPage):
         self._preview_again = False  # the draft changed while it ran
         self._preview_key: str | None = None  # fingerprint of the draft the shown pages are of
         self._preview_wanted = False  # the preview was opened: keep it current
-        self._preview_dir: tempfile.TemporaryDirectory | None = None
-        self._preview_count = 0
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_SETTLE_MS)
@@ -218,12 +216,7 @@ class ExportPage(DraftPage):
         if key == self._preview_key:
             self.preview.set_stale(False)
             return
-        if self._preview_dir is None:
-            self._preview_dir = tempfile.TemporaryDirectory(prefix="pca-preview-", ignore_cleanup_errors=True)
-        self._preview_count += 1
-        folder = Path(self._preview_dir.name) / f"{self._preview_count}"
-        folder.mkdir()
-        job = PreviewJob(self.draft, folder, self.session.layout(), self.preview.thumb_width_px(), key)
+        job = PreviewJob(self.draft, self.session.layout(), self.preview.thumb_width_px(), key)
         job.laid_out.connect(self._preview_laid_out)
         job.pages_ready.connect(self.preview.set_page_images)
         job.failed.connect(self._preview_failed)
@@ -250,9 +243,7 @@ class ExportPage(DraftPage):
         self.preview.set_stale(True, f"预览未能更新：{html.escape(message)}")
 
     def _preview_finished(self) -> None:
-        job, self._preview_job = self._preview_job, None
-        if job is not None:
-            shutil.rmtree(job.folder, ignore_errors=True)
+        self._preview_job = None
         if self._preview_again:
             self._preview_timer.start()
 

@@ -8,7 +8,6 @@ from that layout, for the 打印装订清单.
 """
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,9 +23,9 @@ class PdfJob(BookJob):
 
     def work(self, progress) -> Path:
         from desktop_app.book.export import export_docx
-        from desktop_app.book.pdf import convert_to_pdf
+        from desktop_app.book.pdf import convert_to_pdf, scratch
 
-        with tempfile.TemporaryDirectory(prefix="pca-export-", ignore_cleanup_errors=True) as tmp:
+        with scratch("pca-export-") as tmp:
             progress("正在生成 Word 申报书…")
             docx = export_docx(self._draft, Path(tmp) / "申报书.docx", self._layout)
             sections: dict = {}
@@ -37,7 +36,7 @@ class PdfJob(BookJob):
 
 
 class PreviewJob(BookJob):
-    """The PDF the program would export, made into `folder`, then drawn `width_px` wide.
+    """The PDF the program would export, made in a scratch folder, then drawn `width_px` wide.
 
     Extra signals (emitted from the job's thread, delivered in the UI thread):
         laid_out(object): the BookLayout, as soon as the PDF is made (page count, parts,
@@ -53,9 +52,8 @@ class PreviewJob(BookJob):
     FIRST_CHUNK = 4
     CHUNK = 12
 
-    def __init__(self, draft, folder: Path, layout, width_px: int, fingerprint: str = ""):
-        super().__init__(draft, Path(folder) / "预览.pdf", layout)
-        self.folder = Path(folder)
+    def __init__(self, draft, layout, width_px: int, fingerprint: str = ""):
+        super().__init__(draft, "预览.pdf", layout)
         self.width_px = width_px
         self.fingerprint = fingerprint
         self.cancelled = False  # set from the UI thread: stop drawing, the draft has moved on
@@ -65,27 +63,30 @@ class PreviewJob(BookJob):
 
     def work(self, progress) -> Path:
         from desktop_app.book.export import export_docx
-        from desktop_app.book.pdf import make_pdf, render_pages
+        from desktop_app.book.pdf import make_pdf, render_pages, scratch
 
         started = time.monotonic()
-        docx = export_docx(self._draft, self.folder / "预览.docx", self._layout)
-        self.timings["docx"] = time.monotonic() - started
-        book_layout = make_pdf(docx, self._target, progress=progress)
-        self.timings["pdf"] = time.monotonic() - started
-        self.book_layout = book_layout
-        self.laid_out.emit(book_layout)
-        _record_pages(self._draft, self._target, book_layout.as_sections())
-        first, chunk = 1, self.FIRST_CHUNK
-        while first <= book_layout.pages and not self.cancelled:
-            last = min(book_layout.pages, first + chunk - 1)
-            files = render_pages(self._target, self.folder, self.width_px, first, last)
-            images = [QImage(str(f)) for f in files]  # decoded here, not in the UI thread
-            for f in files:
-                f.unlink(missing_ok=True)
-            self.pages_ready.emit(first - 1, images)
-            first, chunk = last + 1, self.CHUNK
-        self.timings["pages"] = time.monotonic() - started
-        return self._target
+        # inside the warm LibreOffice's folder: gone with it, however the program ends
+        with scratch("pca-preview-") as folder:
+            docx = export_docx(self._draft, folder / "预览.docx", self._layout)
+            self.timings["docx"] = time.monotonic() - started
+            pdf = folder / "预览.pdf"
+            book_layout = make_pdf(docx, pdf, progress=progress)
+            self.timings["pdf"] = time.monotonic() - started
+            self.book_layout = book_layout
+            self.laid_out.emit(book_layout)
+            _record_pages(self._draft, pdf, book_layout.as_sections())
+            first, chunk = 1, self.FIRST_CHUNK
+            while first <= book_layout.pages and not self.cancelled:
+                last = min(book_layout.pages, first + chunk - 1)
+                files = render_pages(pdf, folder, self.width_px, first, last)
+                images = [QImage(str(f)) for f in files]  # decoded here, not in the UI thread
+                for f in files:
+                    f.unlink(missing_ok=True)
+                self.pages_ready.emit(first - 1, images)
+                first, chunk = last + 1, self.CHUNK
+            self.timings["pages"] = time.monotonic() - started
+        return Path("预览.pdf")
 
 
 def _record_pages(draft, pdf: Path, sections: dict) -> None:
