@@ -167,17 +167,19 @@ def _windows_job() -> _WindowsJob | None:
     return _JOB
 
 
-def spawn(cmd: list[str], **kw) -> subprocess.Popen:
-    """Popen a child that ends when the program ends, in its own process group."""
+def spawn(cmd: list[str], die_with_parent: bool = True, **kw) -> subprocess.Popen:
+    """Popen a child in its own process group that ends when the program ends — or, with
+    die_with_parent=False (the helper, which must outlive the program a moment to clean
+    up after it), that is left to notice by itself."""
     def start() -> subprocess.Popen:
         if WINDOWS:
             proc = subprocess.Popen(cmd, creationflags=subprocess.CREATE_NO_WINDOW
                                     | subprocess.CREATE_NEW_PROCESS_GROUP, **kw)
-            job = _windows_job()
+            job = _windows_job() if die_with_parent else None
             if job is not None:
                 job.add(proc)
             return proc
-        extra = {"preexec_fn": _die_with_parent(os.getpid())} if LINUX else {}
+        extra = {"preexec_fn": _die_with_parent(os.getpid())} if LINUX and die_with_parent else {}
         return subprocess.Popen(cmd, start_new_session=True, **extra, **kw)
 
     return _spawner().call(start)
@@ -283,8 +285,9 @@ class Office:
                     self._office = spawn(cmd, stdin=subprocess.DEVNULL, stdout=log_file,
                                          stderr=subprocess.STDOUT, env=env)
                 with open(self._work / "helper.log", "ab") as helper_log:
+                    # not killed with the program: it removes soffice's files after it (convert_pdf.py)
                     self._helper = spawn([self.uno_python, str(script), "--serve", pipe, str(self._office.pid),
-                                          str(self._work)],
+                                          str(self._work)], die_with_parent=False,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=helper_log,
                                          env=dict(self._clean_env, TMPDIR=env["TMPDIR"]))
                 self._lines = queue.Queue()

@@ -179,11 +179,17 @@ def convert(desktop, src, dst):
 
 
 def clean_up(desktop, office_pid, sockets, work, grace):
-    """Stop soffice (politely when `desktop` is given), then remove its files. Once."""
+    """Stop soffice (politely when `desktop` is given), then remove its files. Once: a
+    second caller (the other thread) waits until the first is done, so that neither
+    ends the process half-way."""
     with _LOCK:
         if _CLEANED:
             return
+        _clean_up(desktop, office_pid, sockets, work, grace)
         _CLEANED.append(True)
+
+
+def _clean_up(desktop, office_pid, sockets, work, grace):
     if desktop is not None:
         try:
             desktop.terminate()
@@ -215,7 +221,11 @@ def clean_up(desktop, office_pid, sockets, work, grace):
 
 
 def watch_parent(office_pid, sockets, work):
-    """The program died (killed, crashed): nobody will close stdin in time, so clean up now."""
+    """The program died (killed, crashed): nobody will close stdin in time, so clean up now.
+    (Linux and macOS: the orphan gets a new parent. On Windows, which does not reparent,
+    the end of stdin says the same once soffice, killed by the job object, lets go.)"""
+    if sys.platform == "win32":
+        return
     while True:
         time.sleep(0.2)
         if os.getppid() != _PARENT:
