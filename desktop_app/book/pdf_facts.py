@@ -91,11 +91,42 @@ _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 class _Pdf:
     def __init__(self, data: bytes):
         self.data = data
-        self.offsets: dict[int, int] = {}
-        for m in _OBJ.finditer(data):
-            # the last definition wins (incremental updates); stream bodies rarely match
-            self.offsets[int(m.group(1))] = m.end()
+        self.offsets: dict[int, int] = self._xref() or self._scan()
         self.trailer = self._trailer()
+
+    def _xref(self) -> dict[int, int]:
+        """Objects' places from the cross-reference table (a few thousand short lines:
+        cheap, where scanning the whole file with a pattern holds the interpreter for
+        a quarter of a second on a 2 MB book)."""
+        data = self.data
+        at = data.rfind(b"startxref")
+        try:
+            pos = int(data[at + 9:at + 40].split()[0])
+        except (ValueError, IndexError):
+            return {}
+        if data[pos:pos + 4] != b"xref":
+            return {}
+        offsets: dict[int, int] = {}
+        lines = iter(data[pos + 4:data.find(b"trailer", pos)].split())
+        try:
+            while True:
+                first, count = int(next(lines)), int(next(lines))
+                for num in range(first, first + count):
+                    offset, _gen, kind = next(lines), next(lines), next(lines)
+                    if kind == b"n":
+                        start = data.find(b"obj", int(offset))
+                        if start >= 0:
+                            offsets[num] = start + 3
+        except (StopIteration, ValueError):
+            pass
+        return offsets
+
+    def _scan(self) -> dict[int, int]:
+        offsets = {}
+        for m in _OBJ.finditer(self.data):
+            # the last definition wins (incremental updates); stream bodies rarely match
+            offsets[int(m.group(1))] = m.end()
+        return offsets
 
     def _trailer(self) -> bytes:
         at = self.data.rfind(b"trailer")
