@@ -247,6 +247,22 @@ class ExportPage(DraftPage):
         if self._preview_again:
             self._preview_timer.start()
 
+    def wait_for_preview(self, timeout_s: float = 240) -> bool:
+        """Run the event loop until the preview shows the draft as it is now, every page
+        drawn (for the self-test and tests); False when that takes longer than timeout_s."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if not self.preview_busy and (self.preview.mode != "pdf"
+                                          or self.preview.drawn_count() == self.preview.page_count()):
+                return True
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.005)
+        return False
+
     @property
     def preview_busy(self) -> bool:
         return self._preview_job is not None or self._preview_timer.isActive()
