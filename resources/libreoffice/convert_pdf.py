@@ -54,7 +54,36 @@ def say(obj):
     sys.stdout.flush()
 
 
+WINDOWS = sys.platform == "win32"
+
+
+def _win_alive(pid):
+    import ctypes
+
+    k32 = ctypes.windll.kernel32
+    handle = k32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(k32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE
+    finally:
+        k32.CloseHandle(handle)
+
+
+def _win_kill(pid):
+    import ctypes
+
+    k32 = ctypes.windll.kernel32
+    handle = k32.OpenProcess(0x0001, False, pid)  # PROCESS_TERMINATE
+    if handle:
+        k32.TerminateProcess(handle, 1)
+        k32.CloseHandle(handle)
+
+
 def alive(pid):
+    if WINDOWS:  # os.kill(pid, 0) would end the process there
+        return _win_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -71,6 +100,8 @@ def alive(pid):
 
 def socket_paths(pid):
     """The unix sockets with a file name that process `pid` holds (its OSL_PIPE_* files)."""
+    if not os.path.isdir("/proc"):
+        return []
     try:
         inodes = set()
         for fd in os.listdir("/proc/%d/fd" % pid):
@@ -198,7 +229,11 @@ def _clean_up(desktop, office_pid, sockets, work, grace):
     deadline = time.monotonic() + grace
     while alive(office_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    if WINDOWS:
+        if alive(office_pid):
+            _win_kill(office_pid)
+        sockets = []
+    for sig in () if WINDOWS else (signal.SIGTERM, signal.SIGKILL):
         if not alive(office_pid):
             break
         try:
@@ -211,7 +246,7 @@ def _clean_up(desktop, office_pid, sockets, work, grace):
         end = time.monotonic() + 3
         while alive(office_pid) and time.monotonic() < end:
             time.sleep(0.05)
-    for path in sockets + socket_paths(office_pid):
+    for path in sockets + ([] if WINDOWS else socket_paths(office_pid)):
         try:
             os.unlink(path)
         except OSError:
