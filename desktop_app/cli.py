@@ -140,6 +140,25 @@ def cmd_programs(args) -> int:
     return 0
 
 
+def cmd_carry_over(args) -> int:
+    """从往年草稿新建 from a file: the same carry-over as the window, the review list printed."""
+    from desktop_app.core.carry_over import carry_over, review_text
+    from desktop_app.core.exchange import read_draft_file, write_draft_file
+    from desktop_app.core.program import get_program
+
+    last = read_draft_file(args.json)
+    draft = carry_over(last, args.year)
+    write_draft_file(draft, args.out)
+    print(f"已由 {last.year} 年度草稿新建 {args.year} 年度草稿：{args.out}")
+    program = get_program(draft.program_id)
+    print(review_text(draft, program))
+    from desktop_app.core.rules import check_program_year
+
+    for finding in check_program_year(program, draft):
+        print(f"\n注意：{finding.message}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop_app.ui.app import run
 
@@ -187,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("programs", help="列出已安装的申报项目（编号、名称、年度、建设期、任务数）")
     p.set_defaults(func=cmd_programs)
+
+    p = sub.add_parser("carry-over", help="从往年草稿新建：建设期年份顺延，往年数据标为待更新，列出核对清单")
+    p.add_argument("--json", required=True, help="上年的草稿文件")
+    p.add_argument("--year", required=True, type=int, help="新的申报年度，如 2022")
+    p.add_argument("--out", required=True, help="新草稿文件")
+    p.set_defaults(func=cmd_carry_over)
     return parser
 
 

@@ -28,17 +28,18 @@ def test_carry_over_of_the_sample(sample_draft):
     # schedule rows move with the plan
     old_years = [r["year"] for r in sample_draft.part("schedule")["rows"]]
     assert [r["year"] for r in new.part("schedule")["rows"]] == [y + 1 for y in old_years]
-    # prose years shift, quoted titles do not
+    # prose: only the plan period moves; past statements keep their years, titles stay
     old_text = sample_draft.text("foundation")
     new_text = new.text("foundation")
-    assert "2020年" in old_text and new_text == shift_years(old_text, 1)
-    for title in __import__("re").findall(r"《[^》]*》", old_text):
-        assert title in new_text
-    # every figure-bearing field is marked 待更新, and the indicators too
-    review = new.data["review"]
-    assert "parts.overview.text" in review and "parts.foundation.text" in review
-    assert all(f"parts.targets.indicators.{n}" in review for n in range(7))
-    assert "parts.schedule.rows.0.progress" in review
+    assert "2020年" in old_text and new_text == old_text
+    assert "到2024年" in new.text("targets") and "到2023年" in sample_draft.text("targets")
+    for title in __import__("re").findall(r"《[^》]*》", sample_draft.text("approach")):
+        assert title in new.text("approach")
+    # every change and every past statement is a review item; the indicators' 基期值 too
+    paths = {i["path"] for i in new.data["review"]}
+    assert "parts.overview.text" in paths and "parts.foundation.text" in paths
+    assert all(f"parts.targets.indicators.{n}.baseline" in paths for n in range(7))
+    assert "parts.schedule.rows.0.progress" in paths
     # the source draft is untouched and the result is a valid draft file
     assert sample_draft.year == 2021 and "review" not in sample_draft.data
     assert validate_document(new.data) == []

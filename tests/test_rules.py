@@ -65,9 +65,11 @@ def test_carried_over_sample_has_review_warnings(program, sample_draft):
     findings = run_checks(program, new)
     assert not has_errors(findings), [f.message for f in findings if f.severity == "error"]
     got = {(f.page, f.field) for f in of_rule(findings, "debris.review")}
-    expected = {(p.split(".")[1], ".".join(p.split(".")[2:])) for p in review}
+    from desktop_app.core.review import field_of, page_of
+
+    expected = {(page_of(i["path"]), field_of(i["path"])) for i in review}
     assert got == expected
-    assert all(f.severity == "warning" and "沿用上年内容，请核对其中的数字后确认" in f.message
+    assert all(f.severity == "warning" and ("待更新" in f.message or "顺延" in f.message)
                for f in of_rule(findings, "debris.review"))
     # The carried-over plan period (2022—2024) is not mistaken for last year's.
     assert not of_rule(findings, "debris.old_period")

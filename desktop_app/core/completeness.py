@@ -11,6 +11,10 @@ from desktop_app.core.draft import Draft
 from desktop_app.core.program import OutlineNode, Program
 
 EMPTY, PARTIAL, COMPLETE = "empty", "partial", "complete"
+#: ◐ 待核对: carried over from last year with review items still open (never ● 已完成 then).
+TO_REVIEW = "to_review"
+#: The wizard page listing those items (核对上年内容).
+REVIEW_PAGE = "review"
 _WS = re.compile(r"\s+")
 
 
@@ -153,7 +157,22 @@ def page_gaps(program: Program, draft: Draft, key: str) -> list[Gap]:
 
 def state_of(program: Program, draft: Draft, key: str) -> str:
     """The wizard page `key`'s mark (○ ◐ ●), from the draft alone: the side list and
-    申报总览 show it for pages that have not been built yet."""
+    申报总览 show it for pages that have not been built yet. A page with carried-over
+    items still open is TO_REVIEW (◐ 待核对) whatever it holds."""
+    from desktop_app.core import review
+
+    if key == REVIEW_PAGE:
+        return TO_REVIEW if review.open_items(draft) else COMPLETE
+    state = _fill_state(program, draft, key)
+    if state != EMPTY and draft.data.get("review"):
+        # without a 信用承诺书 the date (letter.date) is the 申报日期 on 基本信息
+        keys = (key, "letter") if key == "basic" and program.letter is None else (key,)
+        if any(review.open_items(draft, k) for k in keys):
+            return TO_REVIEW
+    return state
+
+
+def _fill_state(program: Program, draft: Draft, key: str) -> str:
     if key == "eligibility":
         return eligibility_state(program, draft)
     if key == "basic":

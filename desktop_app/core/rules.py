@@ -17,6 +17,9 @@ Rule ids and severities:
     debris.bracket            warning  【…】 left in the text
     debris.todo               warning  TODO, 待补充, 待定, 待更新 left in the text
     debris.review             warning  carried over from last year, figures not yet confirmed
+                                       (core.review: automatic changes and stale statements still open)
+    program.year              warning  the draft's 申报年度 is not its program's year (e.g. a 2022 draft on
+                                       the 2021 guide); names a newer program of the same kind when installed
     debris.old_period         warning  last plan period (e.g. 2020—2022年) outside 《》/〔〕
     targets.growth            error    a yearly target (or the 年均 growth) below the guide's growth threshold
     targets.total             error    a yearly target (or the 年均 value) below the guide's absolute threshold
@@ -303,8 +306,31 @@ def check_debris(program: Program, draft: Draft) -> Iterator[Finding]:
         if hit:
             yield Finding(WARNING, "debris.old_period", page, field,
                           f"{label}中的“{hit}”疑似上年的建设期，本次建设期为{_period_text(years)}，请核对")
-    for path in draft.data.get("review") or []:
-        if not isinstance(path, str):
+    yield from _review_findings(program, draft, labels)
+
+
+def _review_findings(program: Program, draft: Draft, labels: dict[tuple[str, str], str]) -> Iterator[Finding]:
+    """debris.review: one warning per field with carried-over items still open (core.review):
+    a plain path of an older draft, or a changed / stale / unplaced item."""
+    from desktop_app.core import review
+
+    open_items = review.open_items(draft)
+    by_path: dict[str, list[dict]] = {}
+    for item in open_items:
+        by_path.setdefault(item["path"], []).append(item)
+    what = {"changed": "{n} 处年份已自动顺延，请在“核对上年内容”页逐项接受或还原",
+            "stale": "{n} 处写的是往年的情况（待更新），请按今年的数据改写或确认",
+            "unplaced": "在新项目中没有对应位置，已原样保留，请移到合适的部分"}
+    for path, mine in by_path.items():
+        item = mine[0]
+        if "after" in item or item.get("kind") == "unplaced":  # an item of the review list
+            page, field = review.page_of(path), review.field_of(path)
+            if page == "letter" and program.letter is None:
+                page = "basic"  # the 申报日期
+            label = item.get("label") or labels.get((page, field)) or path
+            text = "；".join(what[k].format(n=sum(i.get("kind") == k for i in mine))
+                            for k in ("changed", "stale", "unplaced") if any(i.get("kind") == k for i in mine))
+            yield Finding(WARNING, "debris.review", page, field, f"{label}：{text}")
             continue
         page, field = _split_path(path)
         label = labels.get((page, field))
@@ -501,6 +527,26 @@ def check_period(program: Program, draft: Draft) -> Iterator[Finding]:
                 else f"起止年份有误（{period.get('start')}—{period.get('end')}年）")
         yield Finding(ERROR, "period.span", "basic", "period",
                       f"建设期{span}，指南要求{program.period_years}年，请在‘基本信息’页修改申报年度或建设期")
+
+
+@rule
+def check_program_year(program: Program, draft: Draft) -> Iterator[Finding]:
+    """program.year: a draft for one year written on another year's guide (carried over)."""
+    if draft.year == program.year:
+        return
+    from desktop_app.core.program import available_programs
+    from desktop_app.core.program_move import newer_program
+
+    try:
+        installed = available_programs(program.folder.parent) if program.folder is not None else []
+    except (OSError, ValueError):
+        installed = []
+    newer = newer_program(program, installed)
+    offer = (f"已安装更新的“{newer.name}”，可在“核对上年内容”页把草稿迁移到该项目" if newer is not None else
+             "请确认所用指南，或安装本年度的申报项目后迁移")
+    yield Finding(WARNING, "program.year", "basic", "year",
+                  f"申报年度为 {draft.year} 年，但所用申报项目是“{program.name}”（{program.year}年度），"
+                  f"封面和申报书将按 {program.year} 年度的指南印制；{offer}")
 
 
 @rule

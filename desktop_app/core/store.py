@@ -55,7 +55,7 @@ def changed_parts(before: dict[str, Any] | None, after: dict[str, Any]) -> list[
     for part_id in dict.fromkeys([*before.get("parts", {}), *after.get("parts", {})]):
         if before.get("parts", {}).get(part_id) != after.get("parts", {}).get(part_id):
             keys.append(part_id)
-    for key in ("eligibility", "choices", "letter", "departments", "attachments", "review"):
+    for key in ("eligibility", "choices", "letter", "departments", "attachments", "review", "assignments"):
         if before.get(key) != after.get(key):
             keys.append(key)
     return keys

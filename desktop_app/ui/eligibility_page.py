@@ -1,6 +1,7 @@
 """申报条件自查: the guide's conditions, each confirmed with evidence."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
 from desktop_app.ui.page_base import DraftPage, guide_box
@@ -22,6 +23,7 @@ class EligibilityPage(DraftPage):
         self.texts: dict[str, QLabel] = {}
         self.combos: dict[str, QComboBox] = {}
         self.evidence: dict[str, QLineEdit] = {}
+        self.previous: dict[str, QLabel] = {}
         state = self.draft.data.setdefault("eligibility", {})
         for row, cond in enumerate(self.program.conditions):
             entry = state.setdefault(cond.id, {"met": None, "evidence": ""})
@@ -36,9 +38,18 @@ class EligibilityPage(DraftPage):
             evidence.setPlaceholderText("依据，例如：批复文件文号、全省排名及数据来源")
             combo.currentIndexChanged.connect(lambda _i, c=cond.id, w=combo: self._set(c, "met", w.currentData()))
             evidence.textChanged.connect(lambda t, c=cond.id: self._set(c, "evidence", t.strip()))
-            grid.addWidget(text, row * 2, 0, 1, 3)
-            grid.addWidget(combo, row * 2 + 1, 0)
-            grid.addWidget(evidence, row * 2 + 1, 1, 1, 2)
+            grid.addWidget(text, row * 3, 0, 1, 3)
+            grid.addWidget(combo, row * 3 + 1, 0)
+            grid.addWidget(evidence, row * 3 + 1, 1, 1, 2)
+            previous = entry.get("previous")
+            if isinstance(previous, dict):  # 从往年草稿新建: last year's answer, beside, to re-confirm
+                shown = next((label for label, value in CHOICES if value == previous.get("met")), "未确认")
+                last = QLabel(f"上年回答：{shown}。{previous.get('evidence', '')}")
+                last.setWordWrap(True)
+                last.setStyleSheet("color: #5f6b7a")
+                last.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.previous[cond.id] = last
+                grid.addWidget(last, row * 3 + 2, 1, 1, 2)
             self.combos[cond.id] = combo
             self.evidence[cond.id] = evidence
         layout.addLayout(grid)

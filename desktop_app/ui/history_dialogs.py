@@ -15,13 +15,15 @@ from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
 
-REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建"}
+REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建",
+           "program_move": "迁移到新项目"}
 
 
 def part_label(program: Program, key: str) -> str:
     names = {"basic": "基本信息", "eligibility": "申报条件",
              "letter": program.letter.title if program.letter is not None else "申报日期",
-             "departments": "部门名单", "attachments": "附件材料", "review": "待更新标记", "choices": "基本信息",
+             "departments": "部门名单", "attachments": "附件材料", "review": "核对上年内容", "choices": "基本信息",
+             "assignments": "分工",
              "全部": "全部内容"}
     if key in names:
         return names[key]

@@ -109,9 +109,22 @@ class MainWindow(QMainWindow):
         self.history_action = action(draft, "历史版本…", self.show_history)
         self.export_action = action(draft, "导出 Word 申报书…", self.export_book, "Ctrl+E")
         draft.addSeparator()
+        self.assign_action = action(draft, "分工：发给部门…", lambda: self.assignments.send())
+        self.receive_action = action(draft, "分工：收回…", lambda: self.assignments.receive())
+        self.withdraw_action = action(draft, "分工：撤回…", lambda: self.assignments.withdraw())
+        draft.addSeparator()
         action(draft, "版式设置…", self.edit_layout)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         action(help_menu, "关于", self.show_about)
+
+    @property
+    def assignments(self):
+        """分工 out and back (ui/assign_dialogs.py), loaded when first used."""
+        if getattr(self, "_assignments", None) is None:
+            from desktop_app.ui.assign_dialogs import AssignmentFlow
+
+            self._assignments = AssignmentFlow(self)
+        return self._assignments
 
     @property
     def draft_files(self):
@@ -374,6 +387,8 @@ class MainWindow(QMainWindow):
         self.wizard = PlanWizard(self.session)
         self.wizard.finished.connect(lambda _r: self.show_list())
         self.wizard.history_requested.connect(self.show_history)
+        self.wizard.assign_requested.connect(lambda: self.assignments.send())
+        self.wizard.receive_requested.connect(lambda: self.assignments.receive())
         # Read before the wizard starts: showing its first page records that page.
         target = page or self.store.last_page(draft_id)
         self.stack.addWidget(self.wizard)
@@ -401,6 +416,8 @@ class MainWindow(QMainWindow):
         self.wizard.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
         self.save_action.setEnabled(False)
         self.history_action.setEnabled(False)
+        for act in (self.assign_action, self.receive_action, self.withdraw_action):
+            act.setEnabled(False)
         self.save_label.setText("只读")
         self.setWindowTitle(f"{self.session.draft.title}（只读） — {APP_NAME}")
         self.statusBar().showMessage(
@@ -427,6 +444,8 @@ class MainWindow(QMainWindow):
             self._release()
         self.save_action.setEnabled(True)
         self.history_action.setEnabled(True)
+        for act in (self.assign_action, self.receive_action, self.withdraw_action):
+            act.setEnabled(True)
         self.statusBar().clearMessage()
         if getattr(self, "find_dialog", None) is not None:  # it points at this draft's wizard
             self.find_dialog.close()

@@ -8,10 +8,13 @@ never runs the checks itself.
 Signals:
     go_to(str, str): the officer clicked a row; page key ("" field).
     bind_sheet_requested(): 打印装订清单… was clicked.
+    assign_requested(): 分工：发给部门… was clicked.
+    receive_requested(): 收回分工… was clicked.
 """
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor
@@ -34,6 +37,7 @@ STATES = {
     completeness.PARTIAL: ("◐ 待完善", "#8a5a00", "#fff4ce"),
     completeness.COMPLETE: ("● 已完成", "#2e7d32", "#e8f5e9"),
     HAS_ERRORS: ("✖ 有错误", "#b3261e", "#fdecea"),
+    completeness.TO_REVIEW: ("◐ 待核对", "#1d4f91", "#e3eefc"),  # carried over, items still open
 }
 COLUMNS = ("部分", "状态", "字数（建议）", "检查结果")
 
@@ -58,6 +62,8 @@ class OverviewPage(DraftPage):
     key = "glance"
     go_to = Signal(str, str)
     bind_sheet_requested = Signal()
+    assign_requested = Signal()
+    receive_requested = Signal()
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(session, "申报总览", parent)
@@ -86,6 +92,13 @@ class OverviewPage(DraftPage):
         self.table.itemClicked.connect(self._on_item)
         self.table.itemActivated.connect(self._on_item)
         layout.addWidget(self.table, 1)
+        # 分工 out: which parts are with which department, since when (filled by show_status)
+        self.out_label = QLabel()
+        self.out_label.setWordWrap(True)
+        self.out_label.setAccessibleName("在外的分工")
+        self.out_label.setStyleSheet("QLabel { background: #fff8e6; padding: 6px; border: 1px solid #e8d3a0; }")
+        self.out_label.hide()
+        layout.addWidget(self.out_label)
         buttons = QHBoxLayout()
         hint = QLabel("单击任一行转到该部分。")
         hint.setStyleSheet("color: #5f6b7a")
@@ -94,6 +107,14 @@ class OverviewPage(DraftPage):
         self.bind_button.setToolTip("装订顺序、各部分页码、盖章位置、份数和截止日期，可单独打印")
         self.bind_button.clicked.connect(self.bind_sheet_requested)
         buttons.addWidget(self.bind_button)
+        self.assign_button = QPushButton("分工：发给部门…")
+        self.assign_button.setToolTip("把选定的部分或举措生成 Word 分工材料，发给部门填写")
+        self.assign_button.clicked.connect(self.assign_requested)
+        buttons.addWidget(self.assign_button)
+        self.receive_button = QPushButton("收回…")
+        self.receive_button.setToolTip("读回部门修改后的分工材料，逐部分对照后放回草稿")
+        self.receive_button.clicked.connect(self.receive_requested)
+        buttons.addWidget(self.receive_button)
         self.export_button = ExportPictureButton(
             self.table, "申报总览", caption=lambda: f"{self.draft.title} · 申报总览（{dt.date.today():%Y-%m-%d}）")
         buttons.addWidget(self.export_button)
@@ -134,7 +155,7 @@ class OverviewPage(DraftPage):
         for f in findings:
             by_page.setdefault(f.page, []).append(f)
         self.states = {}
-        counts = {HAS_ERRORS: 0, completeness.EMPTY: 0, completeness.PARTIAL: 0, completeness.COMPLETE: 0}
+        counts = dict.fromkeys(STATES, 0)
         for row, (key, title, page_state) in enumerate(pages):
             mine = by_page.get(key, [])
             state = overview_state(page_state, mine)
@@ -157,6 +178,37 @@ class OverviewPage(DraftPage):
             if counts[HAS_ERRORS] else
             f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
             f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+        self._show_review_counts(counts[completeness.TO_REVIEW])
+        self.show_assignments()
+
+    def show_assignments(self) -> None:
+        """在外的分工: one line per package out — its parts, the department, since when."""
+        if not self.draft.data.get("assignments"):  # most drafts: nothing to load or show
+            self.out_label.hide()
+            return
+        from desktop_app.assign.records import out_line, out_records
+
+        lines = [out_line(r) for r in out_records(self.draft)]
+        shown = (f"<span style='color:#b3261e'>{html.escape(line)}</span>" if line.endswith("（已逾期）")
+                 else html.escape(line) for line in lines)
+        text = ("<b>分工在外：</b><br>" + "<br>".join(shown)) if lines else ""
+        if self.out_label.text() != text:
+            self.out_label.setText(text)
+        self.out_label.setVisible(bool(lines))
+
+    def _show_review_counts(self, parts_to_review: int) -> None:
+        """A carried-over draft: how many automatic changes and 待更新 statements, how many still open."""
+        if not self.draft.data.get("review"):
+            return
+        from desktop_app.core import review
+
+        c = review.counts(self.draft)
+        parts_to_review -= self.states.get(completeness.REVIEW_PAGE) == completeness.TO_REVIEW  # the list itself
+        self.summary.setText(
+            self.summary.text() + f"<br>从上年草稿新建：自动改动 {c[review.CHANGED]} 处，待更新 {c[review.STALE]} 处"
+            + (f"，未归位 {c[review.UNPLACED]} 处" if c[review.UNPLACED] else "")
+            + (f"；尚未核对 <b>{c['open']}</b> 处，{parts_to_review} 部分待核对（见“核对上年内容”）。"
+               if c["open"] else "；已全部核对。"))
 
     def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
         """Change one cell only where it differs: each change costs a relayout of the table."""

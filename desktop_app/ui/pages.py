@@ -177,36 +177,112 @@ class PartPage(DraftPage):
         self.review_bar = self._make_review_bar()
         self.layout_.addWidget(self.review_bar)
         self.show_review()
+        if self.draft.data.get("review"):  # carried over: the bar follows the officer's rewriting
+            session.edited.connect(self.show_review)
         self.prose = ProseEditor(node.length)
         self.prose.set_text(self.part.get("text", ""))
         self.prose.changed.connect(self._set_text)
+        self._highlight_review(self._review_open())
 
     def _make_review_bar(self) -> QFrame:
-        """Shown on a part carried over from last year until the officer confirms its figures."""
+        """Shown on a part carried over from last year while it has review items open
+        (core.review): they are handled one by one on 核对上年内容; accepting them all
+        here asks first, naming how many."""
         bar = QFrame()
-        bar.setStyleSheet("QFrame { background: #fff4ce; border: 1px solid #e0c060; }")
+        bar.setObjectName("reviewBar")  # the frame only: its QLabel is a QFrame too
+        bar.setStyleSheet("#reviewBar { background: #fff4ce; border: 1px solid #e0c060; }")
         row = QHBoxLayout(bar)
         row.setContentsMargins(8, 4, 8, 4)
         self.review_label = QLabel()
-        self.review_button = QPushButton("已核对本部分")
+        self.review_label.setWordWrap(True)
+        self.review_goto = QPushButton("逐项核对…")
+        self.review_goto.setToolTip("转到“核对上年内容”，逐项接受、还原或改写")
+        self.review_goto.clicked.connect(self.open_review)
+        self.review_button = QPushButton("全部接受…")
+        self.review_button.setToolTip("先确认条数，再接受本部分尚未核对的全部条目")
         self.review_button.clicked.connect(self.confirm_reviewed)
         row.addWidget(self.review_label, 1)
+        row.addWidget(self.review_goto)
         row.addWidget(self.review_button)
         return bar
 
-    def _review_paths(self) -> list[str]:
-        prefix = f"parts.{self.node.id}."
-        return [p for p in self.draft.data.get("review", []) if p.startswith(prefix)]
+    def _review_open(self) -> list[dict]:
+        from desktop_app.core import review
+
+        return review.open_items(self.draft, self.node.id) if self.draft.data.get("review") else []
 
     def show_review(self) -> None:
-        pending = self._review_paths()
+        from desktop_app.core import review
+
+        pending = self._review_open()
         self.review_bar.setVisible(bool(pending))
-        self.review_label.setText(f"本部分沿用上年草稿，其中 {len(pending)} 处含数字，请逐一核对更新后点击“已核对本部分”。")
+        changed = sum(i.get("kind") == review.CHANGED for i in pending)
+        stale = len(pending) - changed
+        self.review_label.setText(
+            f"本部分沿用上年草稿，{len(pending)} 处待核对（自动改动 {changed} 处、待更新 {stale} 处）。"
+            "请逐项核对；改写后的句子自动算作已处理。")
+        self._highlight_review(pending)
+
+    def _highlight_review(self, pending: list[dict]) -> None:
+        """In the part's text: each open 待更新 year on yellow, each year moved by the
+        carry-over on blue, so the officer sees them where they stand."""
+        from PySide6.QtGui import QColor, QTextCursor, QTextFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        from desktop_app.core import review
+
+        if getattr(self, "prose", None) is None:
+            return  # called again once the editor is made
+        edit = self.prose.edit
+        text = edit.toPlainText()
+        marks = []
+        for item in pending:
+            if item["path"] != f"parts.{self.node.id}.text" or not isinstance(item.get("after"), str):
+                continue
+            at = text.find(item["after"])
+            if at < 0:
+                continue
+            colour = "#ffe08a" if item.get("kind") == review.STALE else "#cfe3ff"
+            for span in item.get("spans") or []:
+                k = item["after"].find(span)
+                while k >= 0:
+                    sel = QTextEdit.ExtraSelection()
+                    sel.format.setBackground(QColor(colour))
+                    sel.format.setProperty(QTextFormat.Property.FullWidthSelection, False)
+                    cursor = QTextCursor(edit.document())
+                    cursor.setPosition(at + k)
+                    cursor.setPosition(at + k + len(span), QTextCursor.MoveMode.KeepAnchor)
+                    sel.cursor = cursor
+                    marks.append(sel)
+                    k = item["after"].find(span, k + len(span))
+        if marks or edit.extraSelections():
+            edit.setExtraSelections(marks)
+
+    def open_review(self) -> None:
+        widget = self.parent()
+        while widget is not None and not hasattr(widget, "go_to"):
+            widget = widget.parent()
+        if widget is not None:
+            widget.go_to("review")
+            pending = self._review_open()
+            page = widget.pages_by_key.get("review") if hasattr(widget, "pages_by_key") else None
+            if page is not None and pending:
+                page.select(pending[0]["id"])
 
     def confirm_reviewed(self) -> None:
-        """The officer has checked this part's figures: drop its 待更新 marks."""
-        pending = set(self._review_paths())
-        self.draft.data["review"] = [p for p in self.draft.data.get("review", []) if p not in pending]
+        """Accept every open item of this part, once the officer confirms how many."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop_app.core import review
+
+        n = len(self._review_open())
+        if not n:
+            return
+        answer = QMessageBox.question(
+            self, "全部接受", f"本部分还有 {n} 处尚未核对（含待更新的往年数据）。\n确认这 {n} 处都已逐一看过、全部接受吗？")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        review.accept_all(self.draft, self.node.id)
         self.show_review()
         self.session.touch()
 

@@ -24,6 +24,9 @@ MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.CO
 #: Pages that show the draft rather than edit it: no completeness mark of their own.
 VIEW_PAGES = ("glance", "export")
 STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成"}
+# 从往年草稿新建: a page with carried-over items still open (core.review) is ◐ 待核对.
+MARKS[completeness.TO_REVIEW] = "◐"
+STATE_TEXT[completeness.TO_REVIEW] = "待核对"
 
 
 class PageHost(QWizardPage):
@@ -106,7 +109,13 @@ def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftP
         from desktop_app.ui.overview_page import OverviewPage
         return OverviewPage(session)
 
+    def review():
+        from desktop_app.ui.review_page import ReviewPage
+        return ReviewPage(session)
+
     plan = [("glance", "申报总览", overview), ("basic", "基本信息", basic)]
+    if session.draft.data.get("review"):  # carried over from last year: 核对上年内容 right after 申报总览
+        plan.insert(1, (completeness.REVIEW_PAGE, "核对上年内容", review))
     if program.conditions:
         plan.append(("eligibility", "申报条件自查", eligibility))
     plan += [(node.id, node.heading, part(node)) for node in program.parts()]
@@ -121,6 +130,8 @@ def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftP
 class PlanWizard(QWizard):
     page_changed = Signal(str)
     history_requested = Signal()
+    assign_requested = Signal()  # 分工：发给部门… on 申报总览
+    receive_requested = Signal()  # 收回… on 申报总览
 
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
@@ -215,10 +226,26 @@ class PlanWizard(QWizard):
             if key == "glance":
                 page.go_to.connect(self.go_to)
                 page.bind_sheet_requested.connect(self.show_bind_sheet)
+                page.assign_requested.connect(self.assign_requested)
+                page.receive_requested.connect(self.receive_requested)
             elif key == "export":
                 page.go_to.connect(self.go_to)
+            elif key == completeness.REVIEW_PAGE:
+                page.go_to.connect(self.go_to)
+                page.text_reverted.connect(self.rebuild_page)
             return page
         return build_and_wire
+
+    def rebuild_page(self, key: str) -> None:
+        """The draft changed behind a built page's editors (核对上年内容's 还原): build it
+        anew from the draft when next needed."""
+        host = self.hosts.get(key)
+        if host is None or host.page is None or key == self.current_key():
+            return
+        old, host.page = host.page, None
+        host._layout.removeWidget(old)
+        old.setParent(None)
+        old.deleteLater()
 
     @property
     def export_page(self):
