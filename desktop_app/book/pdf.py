@@ -260,7 +260,7 @@ def _convert_plain(soffice: Path, src: Path, work: Path, deadline: float, timeou
     # JSON filter options keep the blank pages (LibreOffice 7.4+, checked on 7.4;
     # how older versions take them is untested).
     target = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"},' \
-             '"UseTaggedPDF":{"type":"boolean","value":"true"},' \
+             '"UseTaggedPDF":{"type":"boolean","value":"false"},' \
              '"ExportBookmarks":{"type":"boolean","value":"true"},' \
              '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
     log = work / "soffice.log"
@@ -413,10 +413,12 @@ def render_pages(pdf: str | os.PathLike, folder: str | os.PathLike, width_px: in
     folder = Path(folder)
     stem = folder / f"p{first}"
     try:
+        # at a lower priority than the window: drawing thumbnails must not make it stutter
+        extra = {} if WINDOWS else {"preexec_fn": lambda: os.nice(10)}
         done = subprocess.run([tool, "-f", str(first), "-l", str(last), "-scale-to-x", str(width_px),
                                "-scale-to-y", "-1", str(pdf), str(stem)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=timeout, **_no_window())
+                              timeout=timeout, **extra, **_no_window())
     except (OSError, subprocess.SubprocessError) as exc:
         raise PdfError(f"无法显示 PDF 页面：{exc}") from exc
     if done.returncode != 0:

@@ -170,7 +170,7 @@ def convert(desktop, src, dst):
 
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     if doc is None:
-        return {"ok": False, "error": "LibreOffice could not open the file"}
+        return {"ok": False, "error": "LibreOffice could not open the file"}, None
     try:
         mark("loaded")
         count = 0
@@ -188,7 +188,9 @@ def convert(desktop, src, dst):
         mark("indexes2")
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
             prop("IsSkipEmptyPages", False),  # keep the blank pages odd-page breaks insert
-            prop("UseTaggedPDF", True),
+            # Untagged: the structure tree costs a quarter of the export's time (1.1 → 0.85 s on
+            # the 66-page draft) and nothing prints differently; the book is for paper.
+            prop("UseTaggedPDF", False),
             prop("ExportBookmarks", True),  # the outline: each heading's page, for the preview
             prop("ExportBookmarksToPDFDestination", True),  # PcaPartN: where each part starts
             prop("ExportNotes", False),
@@ -202,11 +204,21 @@ def convert(desktop, src, dst):
         except Exception as exc:
             answer["toc"] = []
             answer["warning"] = "no toc: %s" % (getattr(exc, "Message", "") or exc)
-    finally:
-        doc.close(True)
-    mark("closed")
+    except BaseException:
+        close(doc)
+        raise
     answer["seconds"] = round(time.monotonic() - started, 3)
-    return answer
+    return answer, doc
+
+
+def close(doc):
+    """Close a converted document (after the answer went out: the program need not wait)."""
+    if doc is None:
+        return
+    try:
+        doc.close(True)
+    except Exception:  # already gone with soffice
+        pass
 
 
 def clean_up(desktop, office_pid, sockets, work, grace):
@@ -286,12 +298,14 @@ def serve(pipe, office_pid, work):
             line = line.strip()
             if not line:
                 continue
+            doc = None
             try:
                 request = json.loads(line)
-                answer = convert(desktop, request["src"], request["dst"])
+                answer, doc = convert(desktop, request["src"], request["dst"])
             except Exception as exc:  # a UNO exception carries its text in .Message
                 answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, getattr(exc, "Message", "") or exc)}
             say(answer)
+            close(doc)
             if not answer.get("ok") and not alive(office_pid):
                 return 4
         return 0
