@@ -64,6 +64,7 @@ class PreviewJob(BookJob):
     def work(self, progress) -> Path:
         from desktop_app.book.export import export_docx
         from desktop_app.book.pdf import make_pdf, render_pages, scratch
+        from desktop_app.ui.preview import frame_page
 
         started = time.monotonic()
         # inside the warm LibreOffice's folder: gone with it, however the program ends
@@ -80,7 +81,8 @@ class PreviewJob(BookJob):
             while first <= book_layout.pages and not self.cancelled:
                 last = min(book_layout.pages, first + chunk - 1)
                 files = render_pages(pdf, folder, self.width_px, first, last)
-                images = [QImage(str(f)) for f in files]  # decoded here, not in the UI thread
+                # decoded and framed here, not in the UI thread
+                images = [frame_page(QImage(str(f))) for f in files]
                 for f in files:
                     f.unlink(missing_ok=True)
                 self.pages_ready.emit(first - 1, images)

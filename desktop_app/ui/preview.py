@@ -15,7 +15,7 @@ Either way clicking a heading shows the page it is on.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor, QFont, QIcon, QImage, QPainter, QPixmap, QTextBlockFormat, QTextCursor, QTextDocument,
     QTextFormat,
@@ -107,6 +107,16 @@ def heading_pages(doc: QTextDocument) -> list[tuple[str, int, int]]:
     return found
 
 
+def frame_page(image: QImage) -> QImage:
+    """A page picture with its edge drawn, as the approximation's pages have (any thread)."""
+    framed = image.convertToFormat(QImage.Format.Format_RGB32)
+    painter = QPainter(framed)
+    painter.setPen(QColor("#9a9a9a"))
+    painter.drawRect(0, 0, framed.width() - 1, framed.height() - 1)
+    painter.end()
+    return framed
+
+
 def render_page(doc: QTextDocument, index: int, width_px: int) -> QPixmap:
     """Page `index` drawn at `width_px` wide, with its edge and page number."""
     size = doc.pageSize()
@@ -174,6 +184,7 @@ class BookPreview(QWidget):
         self._caption_text = ""
         self._placeholder: QIcon | None = None
         self._drawn: set[int] = set()
+        self._pending: list = []  # (page index, QImage) not yet on their page
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.headings)
         self.splitter.addWidget(self.pages)
@@ -245,6 +256,7 @@ class BookPreview(QWidget):
         finally:
             self.pages.setUpdatesEnabled(True)
         self._drawn = set()
+        self._pending = []
         if 0 < current < count:
             self.pages.scrollToItem(self.pages.item(current), QListWidget.ScrollHint.PositionAtTop)
         self.stale = False
@@ -252,26 +264,33 @@ class BookPreview(QWidget):
                           f"含各部分从奇数页开始插入的空白页" + (f"；{when} 生成" if when else "") + "。")
         self.refreshed.emit(count)
 
+    #: Pictures put on pages per turn of the event loop (each is a few ms on a busy machine).
+    IMAGES_PER_TURN = 3
+
     def set_page_images(self, first: int, images: list) -> None:
-        """Pictures of pages first, first+1, … (QImage, drawn thumb_width_px() wide)."""
+        """Pictures of pages first, first+1, … (QImage, drawn thumb_width_px() wide, framed
+        by frame_page): put on their pages a few per turn of the event loop, so that the
+        window never waits for a dozen at once."""
+        start = not self._pending
+        self._pending += [(first + offset, image) for offset, image in enumerate(images)]
+        if start:
+            QTimer.singleShot(0, self._apply_pending)
+
+    def _apply_pending(self) -> None:
         ratio = self.devicePixelRatioF() or 1.0
-        for offset, image in enumerate(images):
-            item = self.pages.item(first + offset)
+        batch, self._pending = self._pending[:self.IMAGES_PER_TURN], self._pending[self.IMAGES_PER_TURN:]
+        for index, image in batch:
+            item = self.pages.item(index)
             if item is None or image.isNull():
                 continue
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)
-            framed = QPixmap(pixmap.size())
-            framed.setDevicePixelRatio(ratio)
-            painter = QPainter(framed)
-            painter.drawPixmap(0, 0, pixmap)
-            painter.setPen(QColor("#9a9a9a"))
-            painter.drawRect(0, 0, round(framed.width() / ratio) - 1, round(framed.height() / ratio) - 1)
-            painter.end()
-            icon = QIcon(framed)
-            icon.addPixmap(framed, QIcon.Mode.Selected)  # a chosen page is framed, not tinted blue
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # a chosen page is framed, not tinted blue
             item.setIcon(icon)
-            self._drawn.add(first + offset)
+            self._drawn.add(index)
+        if self._pending:
+            QTimer.singleShot(0, self._apply_pending)
 
     def drawn_count(self) -> int:
         return len(self._drawn)
