@@ -21,7 +21,9 @@ class DocxJob(BookJob):
         from desktop_app.book.toc_pages import export_docx_with_pages
         from desktop_app.ui.pdf_job import _record_pages
 
-        path, book_layout = export_docx_with_pages(self._draft, self._target, self._layout, progress=progress)
+        # LibreOffice gets less time here than for a PDF: without it the book is still written
+        path, book_layout = export_docx_with_pages(self._draft, self._target, self._layout, progress=progress,
+                                                   timeout=45)
         if book_layout is not None:
             _record_pages(self._draft, path, book_layout.as_sections())
         return path

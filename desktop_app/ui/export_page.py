@@ -297,6 +297,7 @@ class ExportPage(DraftPage):
             path += ".docx"
         self.session.flush()
         job = DocxJob(self.draft, path, self.session.layout())
+        job.progress.connect(self._docx_progress)  # with LibreOffice: the 目录's page numbers
         job.succeeded.connect(self._docx_succeeded)
         job.failed.connect(self._docx_failed)
         job.finished.connect(self._docx_finished)
@@ -311,6 +312,9 @@ class ExportPage(DraftPage):
     @property
     def docx_busy(self) -> bool:
         return self._docx_job is not None
+
+    def _docx_progress(self, text: str) -> None:
+        self.status.setText(f"正在导出 Word 申报书：{text}")
 
     def _docx_succeeded(self, path: str) -> None:
         self._exported_to(path)
