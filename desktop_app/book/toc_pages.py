@@ -144,8 +144,16 @@ def export_docx_with_pages(draft, target: str | os.PathLike, layout=None, pdf: s
         local = export_docx(draft, Path(tmp) / "申报书.docx", layout)
         book_layout = None
         if find_soffice() is not None:
+            say = progress
+            if progress is not None and not pdf:  # no PDF asked for: do not talk of one
+                said: list[str] = []
+
+                def say(_text: str) -> None:
+                    if not said:
+                        said.append(_text)
+                        progress("正在用 LibreOffice 排版，为目录填上页码…")
             try:
-                book_layout = make_pdf(local, Path(pdf) if pdf else Path(tmp) / "申报书.pdf", progress, timeout)
+                book_layout = make_pdf(local, Path(pdf) if pdf else Path(tmp) / "申报书.pdf", say, timeout)
             except PdfError:
                 if pdf:
                     export_docx(draft, target, layout)
