@@ -168,7 +168,8 @@ def convert(desktop, src, dst):
     def mark(name):
         marks[name] = round(time.monotonic() - started, 3)
 
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (
+        prop("Hidden", True), prop("FilterName", "MS Word 2007 XML")))  # no type detection: it is ours
     if doc is None:
         return {"ok": False, "error": "LibreOffice could not open the file"}, None
     try:
