@@ -8,28 +8,88 @@ from pathlib import Path
 from desktop_app import APP_NAME, __version__
 
 
-def _store(args):
+class CliError(Exception):
+    """A mistake on the command line; the message (Chinese) is printed, the exit code is 2."""
+
+
+def _db_path(args) -> Path:
     from desktop_app import paths
+
+    return Path(args.db) if args.db else paths.default_db_path()
+
+
+#: Stores opened by this command, closed (and so checkpointed) when it ends.
+_opened: list = []
+
+
+def _store(args):
     from desktop_app.core.store import DraftStore
 
-    return DraftStore(Path(args.db) if args.db else paths.default_db_path())
+    store = DraftStore(_db_path(args))
+    _opened.append(store)
+    return store
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: resolved alike, or one file under two names (a hard link)."""
+    import os
+
+    try:
+        if a.resolve() == b.resolve():
+            return True
+    except OSError:
+        pass
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_out(args, out: Path) -> None:
+    """Refuse an output that is the library itself, a folder, or in a folder that does not exist."""
+    db = _db_path(args)
+    for library in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        if _same_file(out, library):
+            raise CliError(f"输出文件 {out} 就是草稿库文件本身，写入会毁掉库中所有草稿，已停止。请另选输出文件名。")
+    if out.is_dir():
+        raise CliError(f"{out} 是一个文件夹，请在 --out 中写出文件名（如 {out / '申报书.docx'}）")
+    if not out.parent.is_dir():
+        raise CliError(f"输出文件夹 {out.parent} 不存在，请先创建它或另选位置")
+
+
+def _load_from_store(args, draft_id: str):
+    try:
+        return _store(args).load(draft_id)
+    except KeyError:
+        raise CliError(f"库中没有编号为 {draft_id} 的草稿（用 list 查看）") from None
 
 
 def cmd_export(args) -> int:
     from desktop_app.book.export import export_docx
     from desktop_app.core.exchange import read_draft_file
 
+    if args.pdf:  # (--out itself is checked by main, for every command)
+        _check_out(args, Path(args.out).with_suffix(".pdf"))
     if args.json:
         draft = read_draft_file(args.json)
     elif args.draft:
-        draft = _store(args).load(args.draft)
+        draft = _load_from_store(args, args.draft)
     else:
-        raise SystemExit("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     if not args.pdf:
         out = export_docx(draft, args.out)
         print(f"已导出：{out}")
+        _warn_unplaced(draft)
         return 0
-    return _export_with_pdf(draft, Path(args.out))
+    code = _export_with_pdf(draft, Path(args.out))
+    _warn_unplaced(draft)
+    return code
+
+
+def _warn_unplaced(draft) -> None:
+    if draft.data.get("unplaced"):  # rule unplaced.pending: not in the book until placed
+        print(f"注意：从 Word 导入的内容中还有 {len(draft.data['unplaced'])} 处未归入任何部分，未印入申报书。",
+              file=sys.stderr)
 
 
 def _export_with_pdf(draft, out: Path) -> int:
@@ -79,7 +139,9 @@ def cmd_import(args) -> int:
     if store.exists(draft.id) and not args.replace:
         print(f"库中已有编号为 {draft.id} 的草稿；如要覆盖，请加 --replace", file=sys.stderr)
         return 1
-    store.save(draft)
+    # "import", as the window saves it: a replace starts a revision of its own, so the
+    # replaced content stays in history (an "edit" would fold into the latest one).
+    store.save(draft, reason="import")
     print(f"已导入：{draft.title}（编号 {draft.id}）")
     return 0
 
@@ -93,7 +155,10 @@ def cmd_dump(args) -> int:
     except KeyError:
         print(f"库中没有编号为 {args.draft_id} 的草稿（用 list 查看）", file=sys.stderr)
         return 1
-    write_draft_file(draft, args.out)
+    try:
+        write_draft_file(draft, args.out)
+    except OSError as exc:
+        raise CliError(f"无法写入 {args.out}：{_os_reason(exc)}") from exc
     print(f"已保存：{args.out}")
     return 0
 
@@ -106,7 +171,12 @@ def cmd_check(args) -> int:
     from desktop_app.core.program import get_program
     from desktop_app.core.rules import findings_to_json, has_errors, run_checks
 
-    draft = read_draft_file(args.json) if args.json else _store(args).load(args.draft)
+    if args.json:
+        draft = read_draft_file(args.json)
+    elif args.draft:
+        draft = _load_from_store(args, args.draft)
+    else:
+        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     findings = run_checks(get_program(draft.program_id), draft)
     if args.format == "json":
         print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
@@ -117,6 +187,14 @@ def cmd_check(args) -> int:
         errors = sum(f.severity == "error" for f in findings)
         print(f"共 {len(findings)} 条：{errors} 个错误" if findings else "检查通过，没有发现问题。")
     return 1 if has_errors(findings) else 0
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOSPC: "磁盘已满", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EROFS: "磁盘是只读的", errno.ENAMETOOLONG: "文件名过长", errno.EISDIR: "这是一个文件夹",
+            errno.ENOENT: "文件夹不存在"}.get(exc.errno, "写入失败")
 
 
 def cmd_list(args) -> int:
@@ -137,6 +215,27 @@ def cmd_programs(args) -> int:
         return 1
     for p in programs:
         print(f"{p.id}\t{p.name}\t{p.year}年度\t建设期{p.period_years}年\t任务{len(p.tasks)}项")
+    return 0
+
+
+def cmd_import_docx(args) -> int:
+    """导入 Word 方案: a Word plan → a new draft file, headings placed as suggested; the report
+    says how many paragraphs were placed and how many wait in 未归入."""
+    from desktop_app.app.word_import import WordInError, open_word_plan
+    from desktop_app.core.exchange import write_draft_file
+
+    try:
+        plan = open_word_plan(args.file, args.program)
+        draft, report = plan.build(organization=args.org or "", city=args.city or "", year=args.year)
+    except WordInError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    write_draft_file(draft, args.out)
+    for line in report.lines():
+        print(line)
+    if draft.data.get("unplaced"):
+        print(f"“未归入”中有 {len(draft.data['unplaced'])} 处内容，请在程序的“申报总览”中归入相应部分。")
+    print(f"已保存：{args.out}")
     return 0
 
 
@@ -204,6 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="列出库中的草稿")
     p.set_defaults(func=cmd_list)
 
+    p = sub.add_parser("import-docx", help="导入 Word 方案（.docx，装有 LibreOffice 时也可 .doc/.wps/.odt）为新草稿文件")
+    p.add_argument("file", help="Word 方案文件")
+    p.add_argument("--program", required=True, help="申报项目编号（用 programs 查看），如 key_city_2021")
+    p.add_argument("--out", required=True, help="输出的草稿文件 (.json)")
+    p.add_argument("--org", help="申报单位（默认取自文件封面）")
+    p.add_argument("--city", help="所在城市（默认取自申报单位或方案标题）")
+    p.add_argument("--year", type=int, help="申报年度（默认为项目的年度）")
+    p.set_defaults(func=cmd_import_docx)
+
     p = sub.add_parser("programs", help="列出已安装的申报项目（编号、名称、年度、建设期、任务数）")
     p.set_defaults(func=cmd_programs)
 
@@ -235,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_app.core.textrender import TemplateTextError
 
     try:
+        if isinstance(getattr(args, "out", None), str):
+            # Every command that writes a file: never onto the library, a folder or nowhere.
+            _check_out(args, Path(args.out))
         return args.func(args)
-    except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError) as exc:
+    except (DraftFormatError, StoreError, ExportError, ProgramError, TemplateTextError, CliError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    finally:
+        while _opened:
+            _opened.pop().close()

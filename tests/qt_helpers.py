@@ -25,14 +25,20 @@ def press(widget, key) -> None:
 
 
 def edit_cell(qtbot, table, row: int, column: int, text: str) -> None:
-    """Open the cell editor as a double-click would, type, and commit with Enter."""
-    from PySide6.QtWidgets import QLineEdit
+    """Open the cell editor as a double-click would, type, and commit with Enter (Ctrl+Enter
+    in the multi-line box of a long-text cell)."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
     table.setCurrentCell(row, column)
     table.editItem(table.item(row, column))
-    editors = [w for w in table.viewport().findChildren(QLineEdit) if w.isVisible()]
+    editors = [w for kind in (QLineEdit, QPlainTextEdit) for w in table.viewport().findChildren(kind) if w.isVisible()]
     assert len(editors) == 1, "cell editor did not open"
     editor = editors[0]
     editor.selectAll()
     type_text(editor, text)
-    press(editor, Qt.Key.Key_Return)
+    if isinstance(editor, QPlainTextEdit):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(editor, QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier))
+        QApplication.processEvents()
+    else:
+        press(editor, Qt.Key.Key_Return)

@@ -9,6 +9,9 @@
             saved <n> <time.time()>        (after each autosave; n = last edit in it)
     python tests/store_child.py hold DB DRAFT_ID
         Claims the draft, prints “claimed”, and sleeps (a second copy of the program).
+    python tests/store_child.py loop DB DRAFT_ID:NAME:TIMES
+        Opens the draft for editing (as the window does), appends “NAME<n>;” to 概述,
+        saves and closes it, TIMES times; prints “saved <count>” at the end.
 """
 from __future__ import annotations
 
@@ -71,9 +74,28 @@ def hold(db: str, draft_id: str) -> None:
     time.sleep(120)
 
 
+def loop(db: str, arg: str) -> None:
+    from desktop_app.core.store import DraftStore
+
+    draft_id, name, times = arg.split(":")
+    store = DraftStore(db)
+    saved = 0
+    for n in range(int(times)):
+        draft, holder = store.open_for_edit(draft_id)
+        if holder is None:
+            draft.set_text("overview", draft.text("overview") + f"{name}{n};")
+            store.save(draft)
+            saved += 1
+            store.release(draft_id)
+    store.close()
+    print(f"saved {saved}", flush=True)
+
+
 if __name__ == "__main__":
     command, db, arg = sys.argv[1:4]
     if command == "edit":
         edit(db, int(arg))
+    elif command == "loop":
+        loop(db, arg)
     else:
         hold(db, arg)

@@ -55,6 +55,21 @@ def test_untouched_package_reads_back_every_field_exactly(program, sample_draft,
     assert states == {R.UNCHANGED}
 
 
+def test_package_is_a_clean_file_word_opens_without_repair(program, sample_draft, tmp_path):
+    """The work package is cleaned like the book: the validator finds nothing for Office 2016,
+    its properties name the applicant, and the package number survives for reading back."""
+    import openxml_audit
+
+    keys = [u.key for u in R.units(program, sample_draft)]
+    record, path = _send(program, sample_draft, set(keys), tmp_path)
+    result = openxml_audit.OpenXmlValidator(file_format=openxml_audit.FileFormat.OFFICE_2016).validate(str(path))
+    assert result.error_count == 0, "\n".join(str(e) for e in result.errors[:20])
+    props = Document(str(path)).core_properties
+    assert props.author == sample_draft.organization
+    assert props.keywords == record["id"] and "市财政局" in props.title
+    assert read_package(path).assignment_id == record["id"]
+
+
 def test_first_page_names_department_due_date_and_instruction(program, sample_draft, tmp_path):
     record, path = _send(program, sample_draft, {"overview", "measures.tasks.5"}, tmp_path)
     doc = Document(str(path))

@@ -41,9 +41,9 @@ OUTLINE_IDS = ["basis", "overview", "foundation", "problems", "direction", "appr
 # 信用承诺书 of the 2021 guide (shared/seeds/000, lines 31-34), verbatim: 我市 is the guide's word.
 LETTER = [
     "我市已知晓《省级财政专项资金管理应用信用信息暂行规定》，并郑重承诺如下：",
-    "1. 申报项目的所有材料均依据相关项目申报要求，据实提供，无任何伪造修改和虚假成分；",
-    "2. 专项资金获批后将严格按照《江苏省知识产权专项资金管理办法》等有关规定规范使用，并为项目实施提供承诺的条件，按任务要求推进项目实施；",
-    "3. 如违背以上承诺，我市及相关责任人员愿意承担相关责任。",
+    "1.申报项目的所有材料均依据相关项目申报要求，据实提供，无任何伪造修改和虚假成分；",
+    "2.专项资金获批后将严格按照《江苏省知识产权专项资金管理办法》等有关规定规范使用，并为项目实施提供承诺的条件，按任务要求推进项目实施；",
+    "3.如违背以上承诺，我市及相关责任人员愿意承担相关责任。",
 ]
 
 
@@ -228,7 +228,7 @@ def test_panels_present_after_their_measure(book, sample_data):
                        and blocks[i][1].startswith(project["title"]))
             cell_text = [text_of(p) for p in blocks[pos][2].iter(w("p"))]
             assert cell_text[0] == project["title"]
-            assert cell_text[1:] == [f"● {item}" for item in project["items"]]
+            assert cell_text[1:] == [f"●{item}" for item in project["items"]]
     titles = [p["title"] for m in tasks for p in m["projects"]]
     assert len(titles) == 6
     assert "专栏：专利引入赋能行动重点建设项目" in titles
@@ -310,7 +310,7 @@ def test_schedule_table(book, sample_data):
     assert blocks[caption + 1][0] == "tbl" and blocks[caption + 1][1] == "年度"
 
 
-def test_table_header_rows_repeat_and_rows_do_not_split(book):
+def test_table_header_rows_repeat_and_short_rows_do_not_split(book):
     data_tables = [t for t in book.document.iter(w("tbl"))
                    if text_of(t.find(".//w:tc", NS)) in ("序号", "年度")]
     assert len(data_tables) == 2
@@ -318,8 +318,58 @@ def test_table_header_rows_repeat_and_rows_do_not_split(book):
         rows = tbl.findall("w:tr", NS)
         assert len(rows) > 2
         assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+        assert rows[0].find("w:trPr/w:cantSplit", NS) is not None
         assert all(r.find("w:trPr/w:tblHeader", NS) is None for r in rows[1:])
+        # the sample's rows are a few lines each: none splits across pages
         assert all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
+
+
+def test_a_long_schedule_row_may_split_across_pages(tmp_path, sample_data):
+    data = json.loads(json.dumps(sample_data))
+    data["parts"]["schedule"]["rows"][0]["progress"] = "完成全市重点园区专利技术需求调查并建立台账。" * 12
+    draft = draft_from_json_text(json.dumps(data, ensure_ascii=False))
+    out = write_docx(compose(get_program("key_city_2021"), draft), tmp_path / "long.docx")
+    tbl = next(t for t in Book(out).document.iter(w("tbl")) if text_of(t.find(".//w:tc", NS)) == "年度")
+    rows = tbl.findall("w:tr", NS)
+    long_rows = [r for r in rows if "台账。完成" in text_of(r)]
+    assert len(long_rows) == 1
+    assert long_rows[0].find("w:trPr/w:cantSplit", NS) is None  # it may run on under the repeated header
+    assert sum(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows) == len(rows) - 1
+
+
+def test_table_columns_fit_their_header_words_and_short_cells(book):
+    """No header word (序号, 单位, 2021年, 指南要求, 牵头部门), number or short cell (万元, 2021年) is
+    narrower than its column: widths come from content, measured at the table's size."""
+    from desktop_app.book.layout import (
+        CELL_PAD, Layout, atoms, header_atoms, name_atoms, text_twips, wraps_cleanly,
+    )
+
+    size = Layout().table_size_pt
+    for tbl in book.document.iter(w("tbl")):
+        rows = tbl.findall("w:tr", NS)
+        head = [text_of(tc) for tc in rows[0].findall("w:tc", NS)]
+        if head[0] not in ("序号", "年度"):
+            continue
+        grid = [int(g.get(w("w"))) for g in tbl.findall("w:tblGrid/w:gridCol", NS)]
+        assert abs(sum(grid) - Layout().text_width) < len(grid) + 2
+        for col, (header, width) in enumerate(zip(head, grid)):
+            cells = [text_of(r.findall("w:tc", NS)[col]) for r in rows[1:]]
+            split = name_atoms if header in ("牵头部门", "配合部门") else atoms
+            pieces = header_atoms(header) + [a for c in cells for a in split(c)]
+            widest = max(pieces, key=lambda p: text_twips(p, size))
+            assert text_twips(widest, size) + CELL_PAD <= width + 1, (header, widest, width)
+            assert wraps_cleanly(header, width, size), (header, width)  # not 指南要 / 求
+
+
+def test_header_breaks_only_between_words():
+    from desktop_app.book.layout import header_atoms, wrap_breaks, wraps_cleanly
+
+    assert header_atoms("基期值（2020年）") == ["基期值", "（2020年）"]
+    assert header_atoms("指南要求") == ["指南", "要求"] and header_atoms("序号") == ["序号"]
+    assert wrap_breaks("基期值（2020年）", 1320, 12) == [3]  # before the bracket
+    assert wrap_breaks("基期值（2020年）", 1500, 12) == [8]  # 基期值（2020 / 年）
+    assert not wraps_cleanly("基期值（2020年）", 1500 + 256, 12)
+    assert wraps_cleanly("指南要求", 2 * 240 + 256, 12) and not wraps_cleanly("指南要求", 3 * 240 + 256, 12)
 
 
 def test_attachment_list_and_pages(book, sample_data):
@@ -568,7 +618,7 @@ def test_control_characters_in_text_are_dropped_from_the_export(tmp_path, sample
     assert any(t.startswith("（1）问题") and t.endswith("描述") for t in texts)
     assert "〔牵头部门：市市场监管局；配合部门：市科技局、市教育局、市工信局、市财政局、市发展改革委〕" in texts
     assert "专栏标题" in everything
-    assert "● 专栏条目一" in everything
+    assert "●专栏条目一" in everything
     cells = [c.text for t in result.doc.tables for r in t.rows[1:] for c in r.cells]
     assert "进度安排" in cells
     assert "指标名称" in cells
@@ -649,7 +699,7 @@ def test_new_blank_draft_exports(tmp_path, program):
                  for h in OUTLINE]
     assert positions == sorted(positions)
     rows = table_rows([t for t in result.doc.tables if t.rows[0].cells[0].text == "序号"][0])
-    assert [r[3:7] for r in rows[1:]] == [["", "", "", ""]] * 7
+    assert [r[3:7] for r in rows[1:]] == [["—", "—", "—", "—"]] * 7  # no empty figure cells
     schedule = [t for t in result.doc.tables if t.rows[0].cells[0].text == "年度"][0]
     assert len(schedule.rows) == 1  # header only: no rows entered yet
 
@@ -666,3 +716,132 @@ def test_long_period_is_refused_or_exports(tmp_path, sample_data):
     write_docx(compose(get_program("key_city_2021"), draft), out)
     header = table_rows([t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "序号"][0])[0]
     assert header[4:14] == [f"{y}年" for y in range(2021, 2031)]
+
+
+# empty figures ------------------------------------------------------------------------------------
+def _targets_draft(sample_data, baseline, targets):
+    data = json.loads(json.dumps(sample_data))
+    data["parts"]["targets"]["indicators"][0].update(baseline=baseline, targets=targets)
+    return draft_from_json_text(json.dumps(data, ensure_ascii=False))
+
+
+def test_empty_figures_print_a_dash_and_reasons_print_as_written(tmp_path, sample_data):
+    draft = _targets_draft(sample_data, None, ["不适用", None, "未统计"])
+    program = get_program("key_city_2021")
+    out = write_docx(compose(program, draft), tmp_path / "dash.docx")
+    rows = table_rows([t for t in Book(out).doc.tables if t.rows[0].cells[0].text == "序号"][0])
+    assert rows[1][3:7] == ["—", "不适用", "—", "未统计"]
+    assert all(cell.strip() for row in rows for cell in row), "an empty cell in the indicator table"
+
+
+def test_the_dash_is_the_programs_setting(tmp_path, sample_data):
+    import dataclasses
+
+    draft = _targets_draft(sample_data, None, [1, 2, None])
+    program = get_program("key_city_2021")
+    assert program.book["empty_figure"] == "—"
+    program = dataclasses.replace(program, book={**program.book, "empty_figure": "／"})
+    out = write_docx(compose(program, draft), tmp_path / "slash.docx")
+    rows = table_rows([t for t in Book(out).doc.tables if t.rows[0].cells[0].text == "序号"][0])
+    assert rows[1][3:7] == ["／", "1", "2", "／"]
+
+
+def test_a_reason_is_typed_in_a_figure_cell_and_kept_by_the_draft_file(tmp_path, sample_data):
+    from desktop_app.core.figures import FigureError, parse_figure, parse_number
+
+    assert parse_figure(" 不适用 ") == "不适用" and parse_figure("未统计") == "未统计"
+    assert parse_figure("１２０") == 120 and parse_figure("") is None
+    with pytest.raises(FigureError):
+        parse_figure("不清楚")
+    with pytest.raises(FigureError):
+        parse_number("不适用")  # other figures (page counts…) stay numbers only
+    draft = _targets_draft(sample_data, "未统计", [None, "不适用", 3])
+    path = tmp_path / "reason.json"
+    exchange.write_draft_file(draft, path)
+    again = read_draft_file(path)
+    row = again.part("targets")["indicators"][0]
+    assert row["baseline"] == "未统计" and row["targets"] == [None, "不适用", 3]
+
+
+# 专栏 boxes and GB/T 9704 details -----------------------------------------------------------------
+def _custom_book(tmp_path, sample_data, change) -> "Book":
+    data = json.loads(json.dumps(sample_data))
+    change(data)
+    draft = draft_from_json_text(json.dumps(data, ensure_ascii=False))
+    return Book(write_docx(compose(get_program(draft.program_id), draft), tmp_path / "custom.docx"))
+
+
+def test_panel_items_hang_after_the_bullet_and_a_box_without_title_has_no_band(tmp_path, sample_data):
+    def change(data):
+        data["parts"]["measures"]["tasks"][0]["projects"] = [{"title": "", "items": ["无标题专栏的条目"]}]
+
+    result = _custom_book(tmp_path, sample_data, change)
+    tbl = next(t for t in result.document.iter(w("tbl")) if "无标题专栏的条目" in text_of(t))
+    paras = tbl.findall(".//w:p", NS)
+    assert [text_of(p) for p in paras] == ["●无标题专栏的条目"]  # no empty title paragraph
+    ind = paras[0].find("w:pPr/w:ind", NS)
+    hanging = int(ind.get(w("hanging")))
+    assert hanging == 14 * 20  # ● is one full-width character at the 专栏's 14 pt
+    assert int(ind.get(w("left"))) == 120 + hanging
+    assert tbl.find(".//w:trPr/w:cantSplit", NS) is None  # a long box continues on the next page
+    head = result.style("plan-panelhead")
+    assert head.find("w:pPr/w:keepNext", NS) is None or head.find("w:pPr/w:keepNext", NS).get(w("val")) in ("0", "false")
+
+
+def test_quotes_and_bullets_are_set_in_the_chinese_font(book):
+    runs = [r for r in book.document.iter(w("r")) if any(ch in text_of(r) for ch in "“”●")]
+    assert runs
+    for r in runs:
+        assert set(text_of(r)) <= set("“”‘’●"), text_of(r)  # marks in runs of their own
+        fonts = r.find("w:rPr/w:rFonts", NS)
+        assert fonts.get(w("hint")) == "eastAsia"
+        assert fonts.get(w("ascii")) == fonts.get(w("eastAsia")) != "Times New Roman"
+    # next to digits too: 打造“323+1”先进制造业集群
+    assert any("323+1" in text_of(p) for p in book.document.iter(w("p")))
+
+
+def test_page_numbers_are_songti_digits_and_dashes(book):
+    style = next(s for s in book.styles.findall("w:style", NS)
+                 if s.find("w:name", NS).get(w("val")) == "页码")
+    fonts = style.find("w:rPr/w:rFonts", NS)
+    assert {fonts.get(w(k)) for k in ("ascii", "hAnsi", "eastAsia")} == {"宋体"}
+
+
+def _right_indents(doc_el, texts):
+    out = {}
+    for p in doc_el.iter(w("p")):
+        t = text_of(p)
+        if t in texts:
+            ind = p.find("w:pPr/w:ind", NS)
+            out[t] = int(ind.get(w("right")))
+    return out
+
+
+def test_letter_signer_is_centred_over_the_date_four_characters_in(book):
+    from desktop_app.book.layout import text_twips
+
+    right = _right_indents(book.document, {"扬州市人民政府", "2021年3月1日"})
+    assert right["2021年3月1日"] == 4 * 320
+    centre_date = right["2021年3月1日"] + text_twips("2021年3月1日", 16) / 2
+    centre_signer = right["扬州市人民政府"] + text_twips("扬州市人民政府", 16) / 2
+    assert abs(centre_date - centre_signer) <= 1
+
+
+def test_application_form_is_signed_like_the_letter_and_numbered(tmp_path):
+    from desktop_app.book.layout import text_twips
+
+    path = ROOT / "resources" / "samples" / "changzhou_university_2022_sample.json"
+    draft = read_draft_file(path)
+    result = Book(write_docx(compose(get_program(draft.program_id), draft), tmp_path / "form.docx"))
+    org = draft.applicant["organization"]
+    signer, date = f"申报单位（盖章）：{org}", None
+    paras = [text_of(p) for p in result.document.iter(w("p"))]
+    date = paras[paras.index(signer) + 1]
+    right = _right_indents(result.document, {signer, date})
+    assert right[date] == 4 * 320
+    assert abs(right[signer] + text_twips(signer, 16) / 2 - right[date] - text_twips(date, 16) / 2) <= 1 \
+        or right[signer] == 0  # a signer wider than the room to its left starts at the margin
+    # the form's section restarts page numbers and carries footers
+    sects = result.document.findall(".//w:sectPr", NS)
+    starts = [s.find("w:pgNumType", NS) for s in sects]
+    assert sum(1 for s in starts if s is not None and s.get(w("start")) == "1") == 2  # form and plan

@@ -94,7 +94,7 @@ def test_import_of_a_bad_file_fails_in_chinese(data_dir, tmp_path):
     bad.write_text('{"format": "patent-conversion-draft",', encoding="utf-8")
     result = run(data_dir, "import", str(bad))
     assert result.returncode == 2
-    assert "JSON" in result.stderr and "行" in result.stderr
+    assert "损坏" in result.stderr and "行" in result.stderr and "JSON" not in result.stderr
     assert "Traceback" not in result.stderr
     listed = run(data_dir, "list")
     assert listed.returncode == 0 and listed.stdout.strip() == ""

@@ -132,7 +132,7 @@ def test_malformed_json_names_the_line(tmp_path, capsys):
         read_draft_file(bad)
     assert "行" in str(info.value)
     assert "第4行" in info.value.problems[0]
-    assert "JSON" in info.value.problems[0]
+    assert "损坏" in info.value.problems[0] and "Expecting" not in info.value.problems[0]
     err = _cli_import_refused(tmp_path, bad, capsys)
     assert "行" in err
 
@@ -226,7 +226,7 @@ def test_non_utf8_file(tmp_path, sample_data, capsys):
     bad.write_bytes(json.dumps(sample_data, ensure_ascii=False).encode("gbk"))
     with pytest.raises(DraftFormatError) as info:
         read_draft_file(bad)
-    assert "UTF-8" in str(info.value)
+    assert "读不出" in str(info.value) and "UTF" not in str(info.value)
     _cli_import_refused(tmp_path, bad, capsys)
 
 
@@ -261,7 +261,7 @@ def test_deep_nesting_is_refused(tmp_path, text, capsys):
 def test_top_level_not_an_object(text):
     with pytest.raises(DraftFormatError) as info:
         draft_from_json_text(text)
-    assert info.value.problems == ["文件内容不是一个草稿（应为 JSON 对象）"]
+    assert info.value.problems == ["文件内容不是本程序的草稿，请选择由“导出草稿文件”保存的文件"]
 
 
 def test_missing_file(tmp_path):

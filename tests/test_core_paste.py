@@ -72,3 +72,51 @@ def test_rename_department_everywhere(sample_draft):
         for holder in part.get("tasks", []) + part.get("rows", []):
             assert len(set(holder.get("partners", []))) == len(holder.get("partners", []))
     assert sample_draft.departments.count("市科学技术局") == 1
+
+
+# hard-wrapped text (a PDF, a web page) -----------------------------------------------------
+PDF_TEXT = (
+    "一、建设基础\n"
+    "（一）专利转化基础\n"
+    "近年来，扬州市深入实施知识产权强市战略，围绕汽车及零部件、高端装备等\n"
+    "主导产业，推动高校院所专利向中小企业转移转化，2020年全市专利转化数量\n"
+    "达到1206件。\n"
+    "1.建立专利转化平台。依托扬州大学、江苏大学扬州研究院等高校院所建设专\n"
+    "利转化中心，开展专利评估和供需对接。\n"
+    "2.完善服务体系。\n"
+    "\n"
+    "全市共有知识产权服务机构56家，其中专利代理机构12家，服务能力不断\n"
+    "提升。\n"
+)
+
+
+def test_hard_wrapped_lines_join_into_their_paragraph():
+    assert clean_plain(PDF_TEXT).split("\n") == [
+        "一、建设基础",
+        "（一）专利转化基础",
+        "近年来，扬州市深入实施知识产权强市战略，围绕汽车及零部件、高端装备等主导产业，推动高校院所专利向中小企业"
+        "转移转化，2020年全市专利转化数量达到1206件。",
+        "1.建立专利转化平台。依托扬州大学、江苏大学扬州研究院等高校院所建设专利转化中心，开展专利评估和供需对接。",
+        "2.完善服务体系。",
+        "全市共有知识产权服务机构56家，其中专利代理机构12家，服务能力不断提升。",
+    ]
+
+
+def test_wrapped_english_words_keep_a_space_and_items_stay_apart():
+    text = ("The officer pastes a paragraph copied out of a PDF report that was wrapped\n"
+            "by the page width of the document.\n"
+            "● 第一个项目的名称写在这一行里，长度接近整行宽度但是没有句号结尾的情况\n"
+            "● 第二个项目\n")
+    assert clean_plain(text).split("\n") == [
+        "The officer pastes a paragraph copied out of a PDF report that was wrapped by the page width of the document.",
+        "第一个项目的名称写在这一行里，长度接近整行宽度但是没有句号结尾的情况",
+        "第二个项目",
+    ]
+
+
+def test_short_lines_and_word_paragraphs_are_never_joined():
+    # a heading without punctuation before its paragraph; Word's own paragraphs (HTML)
+    assert clean_plain("加强组织领导\n成立由市政府分管领导任组长的工作领导小组。").split("\n") == [
+        "加强组织领导", "成立由市政府分管领导任组长的工作领导小组。"]
+    html = "<p>" + "很长的一段没有标点的文字" * 4 + "</p><p>下一段</p>"
+    assert html_to_text(html).split("\n") == ["很长的一段没有标点的文字" * 4, "下一段"]

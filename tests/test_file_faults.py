@@ -204,7 +204,9 @@ def test_read_only_store_simulated_gives_a_clear_message(db_path, sample_draft, 
     before = _files(db_path.parent)
     real_connect = sqlite3.connect
 
-    def read_only_connect(database, *args, **kwargs):
+    def read_only_connect(database, *args, uri=False, **kwargs):
+        if uri:  # the store's own read-only look at the file before opening it
+            return real_connect(database, *args, uri=True, **kwargs)
         return real_connect(f"file:{database}?mode=ro", *args, uri=True, **kwargs)
 
     monkeypatch.setattr(store_module.sqlite3, "connect", read_only_connect)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidgetSelectionRange
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTableWidgetSelectionRange
 
 from paste_samples import EXCEL_TSV, WORD_HTML
 from qt_helpers import edit_cell, press, type_text
@@ -84,8 +84,11 @@ def test_excel_block_pasted_into_targets_table(qtbot, window):
     key(table.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     rows = stored(window).part("targets")["indicators"]
     assert len(rows) == n + 2
-    assert rows[n - 1]["name"] == "高价值专利数" and rows[n - 1]["baseline"] == 192
+    # the guide's indicator keeps its name and unit; the figures go in
+    assert rows[n - 1]["name"] == "培养引进专业化知识产权运营团队" and rows[n - 1]["baseline"] == 192
+    assert "指南规定" in table.message.text()
     assert rows[n - 1]["targets"] == [220, 250, 300]
+    assert rows[n]["name"] == "专利质押融资金额"  # a row of the officer's own: pasted whole
     assert rows[n]["baseline"] == 18.6 and rows[n]["targets"] == [20, 22, 25]  # 20% and ２２
     assert rows[n + 1]["name"] == '许可"备案"合同数' and rows[n + 1]["unit"] == "份"
     # Ctrl+C gives the block back as Excel reads it
@@ -249,6 +252,8 @@ def test_typed_lead_joins_the_list_whole_not_letter_by_letter(qtbot, window):
 def test_projects_editor_under_a_measure(qtbot, window):
     page = _open(window, "measures")
     page.task_list.setCurrentRow(0)
+    page.show_projects()  # 专栏 are the second tab beside 具体举措
+    assert page.details.tabText(1).startswith("重大工程（专栏")
     projects = page.projects
     before = len(window.session.draft.part("measures")["tasks"][0]["projects"])
     qtbot.mouseClick(projects.add_panel, Qt.MouseButton.LeftButton)
@@ -362,8 +367,15 @@ def test_measures_page_tab_order_follows_the_page(qtbot, window):
     for _ in range(5):
         key(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
+    # after 具体举措 the tabs that switch to its 专栏 (shown with the 专栏 tab)
     assert seen == [page.task_list, page.title_edit, page.lead, page.partners, page.text.edit,
-                    page.projects.panels]
+                    page.details.tabBar()]
+    page.show_projects()
+    page.details.tabBar().setFocus()
+    key(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.projects.panels
+    page.details.setCurrentIndex(0)
+    page.details.tabBar().setFocus()
     key(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is page.text.edit
 
@@ -403,7 +415,7 @@ def test_excel_block_pasted_while_a_cell_is_being_edited(qtbot, window):
     n = len(page.table.rows)
     grid.setCurrentCell(n - 1, 0)
     grid.editItem(grid.item(n - 1, 0))
-    editor = next(w for w in grid.viewport().findChildren(QLineEdit) if w.isVisible())
+    editor = next(w for w in grid.viewport().findChildren(QPlainTextEdit) if w.isVisible())  # a long-text cell
     QApplication.clipboard().setText("问题甲\t对策甲\r\n问题乙\t对策乙\r\n")
     key(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     items = stored(window).part("problems")["items"]
@@ -427,3 +439,22 @@ def test_add_and_remove_a_department(qtbot, window):
     used = next(editor.list.item(i).text() for i in range(editor.list.count())
                 if editor.list.item(i).data(Qt.ItemDataRole.UserRole) == "市科技局")
     assert "（用于" in used
+
+
+def test_long_cells_open_a_multi_line_editor(qtbot, window):
+    """问题/对策, 说明, 进度安排: a box of several lines that wraps the text; Enter or
+    Ctrl+Enter keeps it, and lines pasted into it join into the cell's one paragraph."""
+
+    for key_, name in (("problems", "countermeasure"), ("targets", "note"), ("schedule", "progress")):
+        page = _open(window, key_)
+        grid = page.table.table
+        column = [c.key for c in page.table.columns].index(name)
+        grid.setCurrentCell(0, column)
+        grid.editItem(grid.item(0, column))
+        editor = next(w for w in grid.viewport().findChildren(QPlainTextEdit) if w.isVisible())
+        assert editor.height() >= editor.fontMetrics().lineSpacing() * 5
+        editor.selectAll()
+        editor.insertPlainText("第一行\n第二行 and\nmore")
+        key(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not any(w.isVisible() for w in grid.viewport().findChildren(QPlainTextEdit)))
+        assert grid.item(0, column).text() == "第一行第二行 and more"

@@ -131,9 +131,35 @@ def test_send_to_printer_uses_lp_then_falls_back_to_the_viewer(tmp_path, monkeyp
 
     opened = []
     monkeypatch.setattr(export_page.shutil, "which", lambda name: None)
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(export_page, "open_in_viewer", lambda path: opened.append(str(path)) or True)
     assert "PDF 阅读器" in export_page.send_to_printer(pdf)
     assert opened == [str(pdf)]
+
+
+def test_print_reports_failure_when_nothing_could_open_the_pdf(tmp_path, monkeypatch):
+    """No printer and no viewer: 打印… says it did not print, not 已在 PDF 阅读器中打开."""
+    import subprocess
+
+    from desktop_app.ui import export_page
+
+    pdf = tmp_path / "申报书.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    monkeypatch.setattr(export_page.sys, "platform", "linux")
+    # lp refuses (no printer); xdg-open finds no program for PDF files (its exit code 3)
+    monkeypatch.setattr(export_page.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(export_page.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(
+        cmd, 1, "", "lp: Error - No default destination."))
+
+    class NoViewer:
+        def __init__(self, cmd, **kw):
+            assert cmd == ["/usr/bin/xdg-open", str(pdf)]
+
+        def wait(self, timeout=None):
+            return 3
+
+    monkeypatch.setattr(export_page.subprocess, "Popen", NoViewer)
+    said = export_page.send_to_printer(pdf)
+    assert said.startswith("没能打印") and "已在 PDF 阅读器中打开" not in said and str(pdf) in said
 
 
 @pytest.mark.libreoffice

@@ -38,7 +38,7 @@ def test_park_sample_pages(qtbot, window):
     assert [v for _label, v in pages["schedule"].table.columns[0].choices] == [2022, 2023]
     assert pages["targets"].table.table.columnCount() == 3 + 2 + 2  # name, unit, base, 2 years, guide, note
     # every editing page is complete; 申报总览 (first) and 检查与导出 (last) carry no mark
-    assert [wiz.side.item(i).text()[0] for i in range(1, wiz.side.count() - 1)] == ["●"] * (wiz.side.count() - 2)
+    assert [wiz.side.item(i).text(0)[0] for i in range(1, wiz.side.count() - 1)] == ["●"] * (wiz.side.count() - 2)
 
     # Picking another chain is stored and reaches the book's title.
     chain.setCurrentIndex(chain.findText("集成电路"))

@@ -156,19 +156,19 @@ def test_reopen_brings_back_draft_on_same_page(qtbot, tmp_path):
 def test_side_list_jumps_and_marks_completeness(qtbot, window):
     window.open_sample()
     wiz = window.wizard
-    row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(Qt.ItemDataRole.UserRole) == "schedule")
+    row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(0, Qt.ItemDataRole.UserRole) == "schedule")
     rect = wiz.side.visualItemRect(wiz.side.item(row))
     qtbot.mouseClick(wiz.side.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert wiz.current_key() == "schedule"
-    assert wiz.side.item(row).text().startswith("●")  # the sample is complete
+    assert wiz.side.item(row).text(0).startswith("●")  # the sample is complete
     # Back returns along the path actually taken: the sample opened on its first page, 申报总览
     wiz.back()
     assert wiz.current_key() == "glance"
     # emptying a part turns its mark to ○ once typing stops
     wiz.go_to("approach")
     wiz.pages_by_key["approach"].prose.edit.clear()
-    row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(Qt.ItemDataRole.UserRole) == "approach")
-    qtbot.waitUntil(lambda: wiz.side.item(row).text().startswith("○"), timeout=1000)
+    row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(0, Qt.ItemDataRole.UserRole) == "approach")
+    qtbot.waitUntil(lambda: wiz.side.item(row).text(0).startswith("○"), timeout=1000)
 
 
 def test_new_draft_dialog_refuses_missing_city(qtbot):

@@ -113,8 +113,9 @@ def test_completeness_row(program, d):
     n, row = indicator(d, "pledge_projects")
     row["baseline"] = None
     findings = of_rule(run_checks(program, d), "completeness.row")
+    # required parts: as much an error on a filled page as on a new one (completeness.empty)
     assert {(f.severity, f.page, f.field) for f in findings} == {
-        ("warning", "problems", "items.1"), ("warning", "targets", f"indicators.{n}")}
+        ("error", "problems", "items.1"), ("error", "targets", f"indicators.{n}")}
     assert any("第2条" in f.message for f in findings)
     assert any("知识产权质押融资项目数" in f.message for f in findings)
 
@@ -122,7 +123,7 @@ def test_completeness_row(program, d):
 def test_completeness_row_measure_lead(program, d):
     d.part("measures")["tasks"][3]["lead"] = ""
     f = only(run_checks(program, d), "completeness.row")
-    assert (f.severity, f.page, f.field) == ("warning", "measures", "tasks.3.lead")
+    assert (f.severity, f.page, f.field) == ("error", "measures", "tasks.3.lead")
     assert "加大专利转化人才培养引进力度" in f.message and "牵头部门" in f.message
 
 
@@ -415,3 +416,54 @@ def test_every_rule_is_registered(program):
     names = {fn.__name__ for fn in rules.RULES}
     assert {"check_completeness", "check_debris", "check_targets", "check_eligibility",
             "check_period", "check_schedule", "check_letter"} <= names
+
+
+# heading order ---------------------------------------------------------------------------------
+def test_sample_headings_are_in_order(program, sample_draft):
+    from desktop_app.book.compose import compose
+    from desktop_app.book.model import Heading
+    from desktop_app.core.rules import check_heading_order
+
+    assert list(check_heading_order(program, sample_draft)) == []
+    book = compose(program, sample_draft)
+    plan = next(s for s in book.sections if s.kind == "plan")
+    heads = [b for b in plan.blocks if isinstance(b, Heading)]
+    under = heads[heads.index(next(h for h in heads if h.text == "2.专利转化基础")) + 1]
+    assert under.text == "（1）创新资源较为集聚" and under.rank == 4
+
+
+def test_pasted_content_that_inverts_heading_order_is_warned(program, sample_draft):
+    from desktop_app.core.rules import check_heading_order, run_checks
+
+    part = sample_draft.part("overview")
+    part["text"] = "概述正文第一段。\n（一）区位优势\n扬州地处长江与京杭大运河交汇处。\n（二）产业基础\n产业体系特色鲜明。"
+    found = list(check_heading_order(program, sample_draft))
+    assert len(found) == 1
+    f = found[0]
+    assert (f.severity, f.rule, f.page, f.field) == ("warning", "headings.order", "overview", "text")
+    assert "（一）区位优势" in f.message and "1.概述" in f.message and "（1）" in f.message
+    assert any(x.rule == "headings.order" for x in run_checks(program, sample_draft))
+    # in order: （1） under 1. is fine, and so is a numbered run-in paragraph
+    part["text"] = "（1）区位优势\n1.加快存量专利转化。支持高校院所开放许可存量专利，推动中小企业承接转化。"
+    assert list(check_heading_order(program, sample_draft)) == []
+
+
+def test_a_measures_text_keeps_below_its_task(program, sample_draft):
+    from desktop_app.core.rules import check_heading_order
+
+    measures = sample_draft.part("measures")
+    measures["tasks"][0]["text"] = "（一）编制实施方案\n全面对接省级实施方案。"
+    found = list(check_heading_order(program, sample_draft))
+    assert [(f.page, f.field) for f in found] == [("measures", "tasks.0.text")]
+    assert "“1.”" in found[0].message
+
+
+def test_same_gap_same_severity_on_new_and_filled_drafts(program, d):
+    """A measure without its 牵头部门 weighs the same on a blank draft and a full one."""
+    from desktop_app.core.draft import new_draft
+
+    blank = new_draft(program, organization="扬州市人民政府", city="扬州市", year=2021)
+    d.part("measures")["tasks"][0]["lead"] = ""
+    def severity(draft):
+        return {f.severity for f in run_checks(program, draft) if f.page == "measures" and f.field == "tasks.0.lead"}
+    assert severity(blank) == severity(d) == {"error"}

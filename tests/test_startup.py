@@ -34,8 +34,8 @@ def test_checks_run_once_the_wizard_has_painted(qtbot, tmp_path):
     # built, marks shown, but the checks wait for the first paint
     assert not wizard.checks_ready and wizard.checks.findings == []
     basic = next(wizard.side.item(r) for r in range(wizard.side.count())
-                 if wizard.side.item(r).data(Qt.ItemDataRole.UserRole) == "basic")
-    assert basic.text().startswith(("●", "◐", "○"))
+                 if wizard.side.item(r).data(0, Qt.ItemDataRole.UserRole) == "basic")
+    assert basic.text(0).startswith(("●", "◐", "○"))
     win.show()
     qtbot.waitUntil(lambda: wizard.checks_ready, timeout=3000)
     from desktop_app.core.rules import run_checks
@@ -187,7 +187,7 @@ def test_pages_are_built_when_needed_and_all_soon_after_the_first_paint(qtbot, t
     unbuilt = {k for k, host in wizard.hosts.items() if host.page is None}
     assert "glance" not in unbuilt and {"basic", "targets", "export"} <= unbuilt
     # every page is marked from the draft although it does not exist yet
-    marks = {wizard.side.item(r).text()[0] for r in range(wizard.side.count())}
+    marks = {wizard.side.item(r).text(0)[0] for r in range(wizard.side.count())}
     assert marks & {"●", "◐", "○"}
     # going to a page builds it, inside its host, with its own title
     wizard.go_to("targets")

@@ -41,7 +41,7 @@ def test_the_second_copy_cannot_claim_and_learns_who_holds_it(two, sample_draft)
     assert not second.claim(sample_draft.id)
     holder = second.holder(sample_draft.id)
     assert holder is not None and holder.token == first.token
-    assert "进程" in holder.describe()
+    assert "窗口" in holder.describe() and "进程" not in holder.describe()
     assert first.holder(sample_draft.id) is None  # not "someone else" to its owner
 
 
@@ -175,7 +175,7 @@ def test_the_second_window_opens_a_held_draft_read_only(qtbot, window, sample_dr
         assert window.open_draft(sample_draft.id)
         session, wizard = window.session, window.wizard
         assert session.read_only
-        assert "只读" in window.statusBar().currentMessage() and "进程" in window.statusBar().currentMessage()
+        assert "只读" in window.statusBar().currentMessage() and "窗口" in window.statusBar().currentMessage()
         assert "只读" in window.windowTitle() and window.save_label.text() == "只读"
         assert not wizard.pages_by_key["overview"].isEnabled()
         assert not wizard.pages_by_key["basic"].isEnabled()

@@ -61,6 +61,10 @@ def _fonts(rpr, east_asia: str, latin: str = "Times New Roman") -> None:
     set_fonts(rpr, east_asia, latin)
 
 
+# every East Asian font the package's runs name (the font table lists exactly these)
+_PACKAGE_FONTS = ("仿宋_GB2312", "黑体", "楷体_GB2312")
+
+
 def _base_document():
     """A4, generous margins, Chinese text in 仿宋 by default (python-docx's template is US
     Letter and falls back to a Japanese font for East Asian text: FORMAT.md)."""
@@ -239,6 +243,11 @@ def build_package(program: Program, draft: Draft, record: dict[str, Any]):
                 if line:
                     p.add_run(line)
             _mark_line(doc, END, record["id"], stored["key"])
+    from desktop_app.book.ooxml import modern_package
+
+    # the same clean package as the book (no template leftovers Word would offer to repair)
+    modern_package(doc, title=doc.core_properties.title, author=draft.organization or draft.city,
+                   latin="Times New Roman", chinese=_PACKAGE_FONTS)
     return doc
 
 

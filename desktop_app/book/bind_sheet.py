@@ -82,7 +82,7 @@ def _fingerprint(draft: Draft) -> str:
 
 
 def _record_path(draft_id: str) -> Path:
-    return paths.data_dir() / "pdf_pages" / f"{draft_id}.json"
+    return paths.draft_record_path("pdf_pages", draft_id)
 
 
 def record_pdf_pages(draft: Draft, pdf: str | Path, starts: list[int], total: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop_app.book.layout import MM, Layout, atoms, fit_widths, header_atoms, name_atoms
 from desktop_app.book.model import (
     AttachmentList, AttachmentPage, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
     Paragraph, Section, Table, Title,
@@ -12,13 +13,10 @@ from desktop_app.core.cleaning import paragraphs, xml_safe
 from desktop_app.core.dates import date_cn
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
-from desktop_app.core.numbering import number_rank, numbered
+from desktop_app.core.numbering import number_rank, numbered, subheading_rank
 from desktop_app.core.program import OutlineNode, Program
 from desktop_app.core.textrender import render
 
-#: A numbered line this short and without closing punctuation is a sub-heading,
-#: not a run-in paragraph such as "1.加快存量专利转化。支持……".
-_SUBHEADING_MAX = 30
 _CLOSING = re.compile(r"[。；;：:，,]$")
 
 
@@ -45,12 +43,21 @@ def context(program: Program, draft: Draft) -> dict[str, Any]:
     }
 
 
+#: "1. " at the start of a line: GB/T 9704 numbers items "1." with the text straight after.
+_NUMBER_SPACE = re.compile(r"^(\d{1,2}\.)[ \u3000\u00a0]+(?=\S)")
+
+
+def tidy_number(line: str) -> str:
+    """"1. 申报项目…" → "1.申报项目…" (only the space after a leading item number goes)."""
+    return _NUMBER_SPACE.sub(r"\1", line)
+
+
 def _text_blocks(text: str, level: int) -> list:
     """Prose → paragraphs, with short numbered lines promoted to sub-headings."""
     blocks: list = []
-    for line in paragraphs(text):
-        rank = number_rank(line)
-        if rank and len(line) <= _SUBHEADING_MAX and not _CLOSING.search(line):
+    for line in map(tidy_number, paragraphs(text)):
+        rank = subheading_rank(line)
+        if rank:
             blocks.append(Heading(line, rank, level))
         else:
             blocks.append(Paragraph(line))
@@ -84,33 +91,41 @@ def indicator_table(program: Program, draft: Draft, caption: str | None = None) 
     years = draft.plan_years
     node = program.part_of_kind("targets")
     part = draft.part(node.id) if node else {}
+    # A figure never prints as an empty cell: a missing one prints the program's dash,
+    # a reason typed instead of a number (不适用, 未统计) prints as typed.
+    empty = str(program.book.get("empty_figure", "—"))
+
+    def figure(value) -> str:
+        return format_number(value) or empty
+
     rows = []
     for n, ind in enumerate(part.get("indicators", []), 1):
         guide = program.indicator(ind.get("key"))
         targets = list(ind.get("targets", [])) + [None] * len(years)
         rows.append(
-            (str(n), ind.get("name", ""), ind.get("unit", ""), format_number(ind.get("baseline")),
-             *(format_number(t) for t in targets[: len(years)]),
+            (str(n), ind.get("name", ""), ind.get("unit", ""), figure(ind.get("baseline")),
+             *(figure(t) for t in targets[: len(years)]),
              guide.requirement if guide else "")
         )
-    # Widths in mm of the 156 mm type area; "2021年" must fit on one line at 小四.
-    # The name column keeps at least 30 mm; longer periods narrow the year columns.
-    # A period shorter than three years gives its spare room to 指南要求 (two-year
-    # guides word it at length: 年均不少于5000万元；年均增幅不低于20%) and to 单位 (万元).
-    year_w = min(17.0, (156 - 9 - 11 - 20 - 24 - 30) / len(years))
-    spare = max(0, 3 - len(years)) * year_w
-    unit_w = 11 + min(3.0, spare / 4)
-    guide_w = 24 + spare / 2
-    columns = (
-        Column("序号", 9, "center"),
-        Column("指标名称", 156 - 9 - unit_w - 20 - guide_w - year_w * len(years), "left"),
-        Column("单位", unit_w, "center"), Column(f"基期值（{years[0] - 1}年）", 20, "right"),
-        *(Column(f"{y}年", year_w, "right") for y in years),
-        Column("指南要求", guide_w, "center"),
-    )
+    headers = ("序号", "指标名称", "单位", f"基期值（{years[0] - 1}年）", *(f"{y}年" for y in years), "指南要求")
+    aligns = ("center", "left", "center", "right", *("right" for _ in years), "center")
+    widths = fitted_widths(headers, rows)
+    columns = tuple(Column(h, w, a) for h, w, a in zip(headers, widths, aligns))
     if caption is None:
         caption = program.book.get("indicator_table_title", "绩效目标指标表")
     return Table(caption, columns, tuple(rows), "targets")
+
+
+def fitted_widths(headers, rows, names: tuple[int, ...] = ()) -> list[float]:
+    """Column widths (mm of the type area) from what the columns hold: no header word, short
+    cell (序号, 万元, 2021年), number or department name (columns `names`) is ever split."""
+    lay = Layout()
+    columns = []
+    for i, header in enumerate(headers):
+        cells = [str(r[i]) for r in rows if i < len(r) and str(r[i])]
+        split = name_atoms if i in names else atoms
+        columns.append((header_atoms(header) + [a for c in cells for a in split(c)], cells or [header]))
+    return [w / MM for w in fit_widths(columns, lay.text_width, lay.table_size_pt, list(headers))]
 
 
 def schedule_table(program: Program, draft: Draft) -> Table:
@@ -127,10 +142,9 @@ def schedule_table(program: Program, draft: Draft) -> Table:
             row.get("lead", ""),
             "、".join(row.get("partners", [])),
         ))
-    columns = (
-        Column("年度", 19, "center"), Column("主要任务", 30), Column("进度安排", 57),
-        Column("牵头部门", 25), Column("配合部门", 25),
-    )
+    headers = ("年度", "主要任务", "进度安排", "牵头部门", "配合部门")
+    widths = fitted_widths(headers, body, names=(3, 4))
+    columns = tuple(Column(h, w, "center" if h == "年度" else "left") for h, w in zip(headers, widths))
     return Table(program.book.get("schedule_table_title", "进度安排表"), columns, tuple(body), "schedule")
 
 
@@ -233,8 +247,13 @@ def application_form(program: Program, draft: Draft, ctx: dict[str, Any]) -> Sec
     if program.part_of_kind("targets") is not None:
         blocks.append(indicator_table(program, draft, cfg.get("indicator_title", "绩效目标")))
     signature = cfg.get("signature", ["申报单位（盖章）：{{ organization }}", "{{ date_cn }}"])
-    blocks += [Paragraph(render(line, ctx, "application_form.signature"), "right") for line in signature]
-    return Section("application_form", title, blocks, numbered=False)
+    lines = [render(line, ctx, "application_form.signature") for line in signature]
+    # the last line is the date, four characters in from the right; the lines above it
+    # (申报单位（盖章）：…) are centred over it, as under the 信用承诺书
+    blocks += [Paragraph(line, "signer") for line in lines[:-1]] + [Paragraph(lines[-1], "date")] if lines else []
+    # Two pages (the form, then 绩效目标): numbered — 1 —, — 2 — on their own, as the online
+    # system prints them; the plan starts again at 1.
+    return Section("application_form", title, blocks, restart_numbering=True)
 
 
 def compose(program: Program, draft: Draft) -> Book:
@@ -243,7 +262,7 @@ def compose(program: Program, draft: Draft) -> Book:
     cover_cfg = program.book.get("cover", {})
     plan_title = render(program.book.get("plan_title", "{{ city }}建设方案"), ctx, "plan_title")
     ctx["plan_title"] = plan_title
-    book = Book(title=plan_title)
+    book = Book(title=plan_title, applicant=ctx["organization"].strip())
     attachments = [a for a in draft.attachments if a.get("title", "").strip()]
     notes_title, notes = indicator_notes(program, draft)
     if notes and notes_title and not any(a["title"].strip() == notes_title for a in attachments):
@@ -267,7 +286,7 @@ def compose(program: Program, draft: Draft) -> Book:
                 raise ValueError("binding_order 含 letter，但项目没有信用承诺书")
             block = Letter(
                 title=letter.title,
-                paragraphs=tuple(render(p, ctx, "letter") for p in letter.paragraphs),
+                paragraphs=tuple(tidy_number(render(p, ctx, "letter")) for p in letter.paragraphs),
                 signer=render(letter.signer, ctx, "letter.signer"),
                 seal=letter.seal,
                 date=ctx["date_cn"],
@@ -323,6 +342,7 @@ def _xml_safe_book(book: Book) -> Book:
         return value
 
     book.title = xml_safe(book.title)
+    book.applicant = xml_safe(book.applicant)
     for section in book.sections:
         section.name = xml_safe(section.name)
         section.blocks = [clean(b) for b in section.blocks]

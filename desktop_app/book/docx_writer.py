@@ -22,13 +22,13 @@ from docx.styles.style import StyleFactory
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import SubElement
 
-from desktop_app.book.layout import CJK_CHAR, Layout
+from desktop_app.book.layout import CELL_PAD, CJK_CHAR, Layout, text_twips
 from desktop_app.book.model import (
     AttachmentList, AttachmentPage, Book, Contents, Cover, FormTable, Heading, Letter, Panel, Paragraph,
     Section, Table, Title,
 )
 from desktop_app.book.ooxml import (
-    add_field, field_begin, field_end, set_fonts, set_ppr, set_rpr, set_setting, set_size,
+    add_field, field_begin, field_end, modern_package, set_fonts, set_ppr, set_rpr, set_setting, set_size,
 )
 from desktop_app.core.exchange import atomic_write_bytes
 
@@ -57,6 +57,9 @@ class DocxWriter:
         self.layout = layout or Layout()
         self.doc = Document()
         self.styles: dict[str, object] = {}
+        #: Each style key's Chinese font: quotation marks and ● are set in it (see _cjk_runs).
+        self.east_asia: dict[str, str] = {}
+        self._pending_signers: list[str] = []
         #: w:pStyle of each style key; None for Normal, which paragraphs name by omission.
         self.style_ids: dict[str, str | None] = {}
         self._normal = self.doc.styles["Normal"]
@@ -73,6 +76,15 @@ class DocxWriter:
         set_fonts(rpr_default, fonts.body, fonts.latin)
         set_size(rpr_default, lay.body_size_pt)
         set_rpr(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+        ppr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        # Line-end punctuation (，、。；…) must print. Word and WPS let a mark that falls
+        # in column 29 hang in the margin (overflowPunct on, their default). LibreOffice
+        # (7.4 and others) reads w:overflowPunct inverted — absent or "0" turns on its own
+        # hanging punctuation, "1" turns it off — and on a justified line that the
+        # −0.25 pt spacing fills to within 1.25 pt it never paints the hanging mark: the
+        # 2021 sample lost 13 marks that way. Written "1", Word and WPS hang the mark as
+        # always and LibreOffice carries the previous character down with it instead.
+        set_ppr(ppr_default, "w:overflowPunct", val="1")
         settings = self.doc.settings.element
         set_setting(settings, "w:themeFontLang", val="en-US", eastAsia="zh-CN")
         # Odd pages carry the number on the right, even pages on the left.
@@ -98,8 +110,10 @@ class DocxWriter:
             style.base_style = self._normal
             style.element.find(qn("w:name")).set(qn("w:val"), name)
         style.quick_style = True
+        self.east_asia[key] = east_asia
         rpr = style.element.get_or_add_rPr()
-        set_fonts(rpr, east_asia, lay.fonts.latin)
+        # Page numbers are 宋体 throughout, digits and dashes too (GB/T 9704 7.5).
+        set_fonts(rpr, east_asia, east_asia if key == "pagenum" else lay.fonts.latin)
         set_size(rpr, size)
         set_rpr(rpr, "w:b", val="1" if bold else "0")
         set_rpr(rpr, "w:bCs", val="1" if bold else "0")
@@ -118,7 +132,7 @@ class DocxWriter:
         pf.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
         pf.widow_control = False
         # A heading or a table's title never ends a page alone.
-        pf.keep_with_next = key.startswith("h") or key in ("caption", "title", "panelhead")
+        pf.keep_with_next = key.startswith("h") or key in ("caption", "title")
         ppr = style.element.get_or_add_pPr()
         if not snap:
             set_ppr(ppr, "w:snapToGrid", val="0")
@@ -147,10 +161,10 @@ class DocxWriter:
         self._style("cellhead", "表格-表头", east_asia=f.hei, size=lay.table_size_pt, align="center",
                     line=table_line, snap=False)
         self._style("caption", "表格-表题", east_asia=f.hei, size=size, align="center")
-        self._style("panelhead", "专栏-标题", east_asia=f.hei, size=14, align="center",
-                    line=round(14 * 20 * 1.6), snap=False)
-        self._style("panelitem", "专栏-条目", east_asia=f.kai, size=14, align="left",
-                    line=round(14 * 20 * 1.6), snap=False)
+        self._style("panelhead", "专栏-标题", east_asia=f.hei, size=_PANEL_PT, align="center",
+                    line=round(_PANEL_PT * 20 * 1.6), snap=False)
+        self._style("panelitem", "专栏-条目", east_asia=f.kai, size=_PANEL_PT, align="left",
+                    line=round(_PANEL_PT * 20 * 1.6), snap=False)
         self._style("pagenum", "页码", east_asia=f.song, size=lay.page_number_size_pt, align="right",
                     line=round(lay.page_number_size_pt * 20 * 1.2), snap=False)
         self._style("attachlabel", "附件-标识", east_asia=f.hei, size=size, align="left")
@@ -196,7 +210,10 @@ class DocxWriter:
         if style_id is not None:
             SubElement(ppr, _PSTYLE).set(_VAL, style_id)
         if text:
-            _add_run(p_el, text)
+            if _CJK_MARKS.search(text):
+                p_el.extend(list(parse_xml(f"<w:p {_W_NS}>{self._runs_xml(text, style)}</w:p>")))
+            else:
+                _add_run(p_el, text)
         p = DocxParagraph(p_el, self._body)
         if not fmt:
             return p
@@ -212,6 +229,25 @@ class DocxWriter:
         if fmt.get("page_break_before"):
             pf.page_break_before = True
         return p
+
+    def _runs_xml(self, text: str, style: str) -> str:
+        """`text` as runs, its quotation marks and ● in the style's Chinese font. Word sets
+        “” and ● in the Latin font (half width) unless told they are East Asian (w:hint);
+        LibreOffice gives them the script of what precedes them, so after ● or digits
+        (“323+1”, 2021”) they came out in Times. A run of their own in the Chinese font,
+        hinted East Asian, prints them full width in Word, WPS and LibreOffice alike."""
+        font = escape(self.east_asia[style], {'"': "&quot;"})
+        mark = (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" '
+                f'w:hint="eastAsia"/></w:rPr>')
+        out = []
+        for piece in _CJK_MARKS_SPLIT.split(text):
+            if not piece:
+                continue
+            if _CJK_MARKS.fullmatch(piece):
+                out.append(f"<w:r>{mark}{_t_xml(piece)}</w:r>")
+            else:
+                out.append(_run_xml(piece))
+        return "".join(out)
 
     def blank(self, count: int = 1, style: str = "plain") -> None:
         for _ in range(count):
@@ -265,17 +301,31 @@ class DocxWriter:
 
     # blocks -----------------------------------------------------------------------------
     def write(self, book: Book) -> Document:
-        self.doc.core_properties.title = book.title
-        self.doc.core_properties.author = ""
-        self.doc.core_properties.comments = ""
+        self._properties(book)
         for index, section in enumerate(book.sections):
             self._begin_section(index, section)
             for n, block in enumerate(section.blocks):
                 self._block(block, first_in_section=(n == 0))
         return self.doc
 
+    # the package: what Word reads before the text -------------------------------------
+    def _properties(self, book: Book) -> None:
+        from desktop_app.core.limits import DOCX_TITLE_MAX_CHARS
+
+        fonts = self.layout.fonts
+        # Word's document properties hold at most 255 characters (python-docx refuses
+        # more); the title printed in the book itself is whole.
+        modern_package(self.doc, title=book.title[:DOCX_TITLE_MAX_CHARS],
+                       author=book.applicant[:DOCX_TITLE_MAX_CHARS], latin=fonts.latin,
+                       chinese=(fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song))
+
     def _block(self, block, first_in_section: bool) -> None:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and block.role == "signer":
+            self._pending_signers.append(block.text)  # printed with the date that follows
+        elif isinstance(block, Paragraph) and block.role == "date":
+            self._signature(self._pending_signers, block.text)
+            self._pending_signers = []
+        elif isinstance(block, Paragraph):
             style = {"body": "body", "note": "note", "plain": "plain"}.get(block.role, "plain")
             align = {"center": "center", "right": "right"}.get(block.role)
             self.para(block.text, style, **({"align": align} if align else {}))
@@ -326,13 +376,25 @@ class DocxWriter:
         for text in letter.paragraphs:
             self.para(text, "body")
         self.blank(3)
-        date_right = 4 * CJK_CHAR  # the date stands four characters in from the right
-        date_w = text_width(letter.date)
-        signer_right = max(0, date_right + (date_w - text_width(letter.signer)) // 2)
-        seal_right = max(0, date_right + (date_w - text_width(letter.seal)) // 2)
-        self.para(letter.signer, "plain", align="right", right=signer_right)
-        self.para(letter.date, "plain", align="right", right=date_right)
-        self.para(letter.seal, "plain", align="right", right=seal_right)
+        self._signature([letter.signer], letter.date, letter.seal)
+
+    def _signature(self, signers: list[str], date: str, seal: str = "") -> None:
+        """The date four characters in from the right; the signing body (and the seal mark)
+        centred over the date (GB/T 9704 7.3.5.1). Widths as printed, with the automatic
+        space between digits and Chinese (2021 年 3 月 1 日)."""
+        size = self.layout.body_size_pt
+        date_right = 4 * CJK_CHAR
+        date_w = text_twips(date, size)
+
+        def centred(line: str):
+            right = max(0, date_right + (date_w - text_twips(line, size)) // 2)
+            return self.para(line, "plain", align="right", right=right)
+
+        for line in signers:
+            centred(line).paragraph_format.keep_with_next = True  # never parted from its date
+        self.para(date, "plain", align="right", right=date_right)
+        if seal:
+            centred(seal)
 
     def _attachment_list(self, block: AttachmentList) -> None:
         self.blank()
@@ -363,8 +425,9 @@ class DocxWriter:
         first = self.para("", f"toc{min(entries[0][1], 2)}")
         field_begin(first, instruction)
         for n, (text, level) in enumerate(entries):
-            p = first if n == 0 else self.para("", f"toc{min(level, 2)}")
-            p.add_run(text)
+            style = f"toc{min(level, 2)}"
+            p = first if n == 0 else self.para("", style)
+            p._p.extend(list(parse_xml(f"<w:p {_W_NS}>{self._text_xml(text, style)}</w:p>")))
             if n == len(entries) - 1:
                 field_end(p)
 
@@ -377,7 +440,7 @@ class DocxWriter:
     def _fixed_table(self, widths_mm: list[float]) -> tuple[str, list[int]]:
         """tblPr of a bordered, centred table spanning the type area; column widths (twips) scaled to fit."""
         scale = self.layout.text_width / sum(widths_mm)
-        widths = [int(w * scale) for w in widths_mm]
+        widths = [round(w * scale) for w in widths_mm]
         tbl_pr = (f'<w:tblW w:type="dxa" w:w="{sum(widths)}"/><w:jc w:val="center"/>{_borders_xml(4)}'
                   f'<w:tblLayout w:type="fixed"/>{_TBL_LOOK}')
         return tbl_pr, widths
@@ -386,11 +449,15 @@ class DocxWriter:
         """A cell's paragraphs: the first in `style` (and `jc`), each further line of text in "cell"."""
         first, *more = str(text).split("\n")
         jc_xml = f'<w:jc w:val="{jc}"/>' if jc else ""
-        out = f"<w:p><w:pPr>{_pstyle_xml(self.style_ids[style])}{jc_xml}</w:pPr>{_run_xml(first)}</w:p>"
+        out = f"<w:p><w:pPr>{_pstyle_xml(self.style_ids[style])}{jc_xml}</w:pPr>{self._text_xml(first, style)}</w:p>"
         if more:
             cell = _pstyle_xml(self.style_ids["cell"])
-            out += "".join(f"<w:p><w:pPr>{cell}</w:pPr>{_run_xml(line) if line else ''}</w:p>" for line in more)
+            out += "".join(f"<w:p><w:pPr>{cell}</w:pPr>{self._text_xml(line, 'cell') if line else ''}</w:p>"
+                           for line in more)
         return out
+
+    def _text_xml(self, text: str, style: str) -> str:
+        return self._runs_xml(text, style) if _CJK_MARKS.search(text) else _run_xml(text)
 
     def _form_table(self, block: FormTable) -> None:
         """项目申报书 rows: label cell (表头 style) beside the value; rows never split."""
@@ -407,7 +474,7 @@ class DocxWriter:
         self.blank(style="plain")
 
     def _table(self, block: Table) -> None:
-        """A data table; the header row repeats on every page, no row splits across pages."""
+        """A data table; the header row repeats on every page, short rows never split across pages."""
         if block.caption:
             self.para(block.caption, "caption")
         tbl_pr, widths = self._fixed_table([c.width_mm for c in block.columns])
@@ -416,22 +483,49 @@ class DocxWriter:
         even = _tc(round(self.layout.text_width * 635 // len(widths) / 635), "<w:p/>", v_center=False)
         head = "".join(_tc(w, self._cell_text(c.header, "cellhead")) for w, c in zip(widths, block.columns))
         rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"]
+        size = self.layout.table_size_pt
         for values in block.rows:
             cells = "".join(_tc(w, self._cell_text(v, "cell", jc)) for w, v, jc in zip(widths, values, jcs))
             cells += even * (len(widths) - len(values))
-            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            # A row of a few lines stays whole; a long one (a year's 进度安排) may run on to
+            # the next page under the repeated header instead of leaving this page a third empty.
+            lines = max((_lines(str(v), w, size) for w, v in zip(widths, values)), default=1)
+            keep = "<w:cantSplit/>" if lines <= _KEEP_ROW_LINES else ""
+            rows.append(f"<w:tr><w:trPr>{keep}</w:trPr>{cells}</w:tr>" if keep else f"<w:tr>{cells}</w:tr>")
         self._insert_table(tbl_pr, widths, "".join(rows))
         self.blank(style="plain")
 
     def _panel(self, panel: Panel) -> None:
-        """专栏: one boxed cell, the title centred, then the projects as a list."""
+        """专栏: one boxed cell, the title centred (none printed when there is none), then the
+        projects as a list whose wrapped lines align with the text after the bullet. The
+        row may split, so a long box continues on the next page inside its border."""
         width = self.layout.text_width
         tbl_pr = f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>{_borders_xml(8)}{_TBL_LOOK}'
-        item = f'<w:pPr>{_pstyle_xml(self.style_ids["panelitem"])}<w:ind w:left="120"/></w:pPr>'
-        content = (f'<w:p><w:pPr>{_pstyle_xml(self.style_ids["panelhead"])}</w:pPr>{_run_xml(panel.title)}</w:p>'
-                   + "".join(f"<w:p>{item}{_run_xml(f'● {text}')}</w:p>" for text in panel.items))
-        self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content, v_center=False)}</w:tr>")
+        bullet = _PANEL_PT * 20  # ● is one full-width character of the 专栏's 14 pt
+        item = (f'<w:pPr>{_pstyle_xml(self.style_ids["panelitem"])}'
+                f'<w:ind w:left="{120 + bullet}" w:hanging="{bullet}"/></w:pPr>')
+        head = (f'<w:p><w:pPr>{_pstyle_xml(self.style_ids["panelhead"])}</w:pPr>'
+                f'{self._text_xml(panel.title, "panelhead")}</w:p>') if panel.title.strip() else ""
+        content = head + "".join(f"<w:p>{item}{self._runs_xml(f'●{text}', 'panelitem')}</w:p>"
+                                 for text in panel.items)
+        self._insert_table(tbl_pr, [width], f"<w:tr>{_tc(width, content or '<w:p/>', v_center=False)}</w:tr>")
         self.blank(style="plain")
+
+
+#: Quotation marks and the 专栏 bullet: printed in the paragraph's Chinese font (_runs_xml).
+_CJK_MARKS = re.compile(r"[“”‘’●]")
+_CJK_MARKS_SPLIT = re.compile(r"([“”‘’●])")
+#: The 专栏's type size (points): its styles and the bullet's hanging indent.
+_PANEL_PT = 14
+
+#: Table rows up to this many lines never split across pages.
+_KEEP_ROW_LINES = 6
+
+
+def _lines(text: str, width: int, size_pt: float) -> int:
+    """Lines a cell text takes in a column `width` twips wide (estimated from character widths)."""
+    room = max(1, width - CELL_PAD)
+    return sum(max(1, -(-text_twips(line, size_pt) // room)) for line in text.split("\n"))
 
 
 def _pad_label(label: str) -> str:

@@ -72,7 +72,7 @@ class HtmlWriter:
             self.p(block.text, family=family, bold=bold, indent=True, tag=f"h{min(max(block.level, 1), 4)}",
                    page_break=page_break)
         elif isinstance(block, Paragraph):
-            align = {"center": "center", "right": "right"}.get(block.role, "justify")
+            align = {"center": "center", "right": "right", "signer": "right", "date": "right"}.get(block.role, "justify")
             family = _family(fonts.kai) if block.role == "note" else None
             self.p(block.text, family=family, align=align, indent=block.role in ("body", "note"),
                    page_break=page_break)
@@ -167,7 +167,7 @@ class HtmlWriter:
     def panel(self, panel: Panel, page_break: bool) -> None:
         fonts = self.layout.fonts
         items = "".join(f"<p style=\"font-family:{_family(fonts.kai)};font-size:{self.layout.table_size_pt + 2}pt;"
-                        f"margin:2pt 4pt\">● {escape(t)}</p>" for t in panel.items)
+                        f"margin:2pt 4pt\">●{escape(t)}</p>" for t in panel.items)
         head = (f"<p align=\"center\" style=\"font-family:{_family(fonts.hei, 'sans')};"
                 f"font-size:{self.layout.table_size_pt + 2}pt;margin:2pt\">{escape(panel.title)}</p>")
         self.out.append(self._table_open(page_break, border=2) + f"<tr><td>{head}{items}</td></tr></table>")

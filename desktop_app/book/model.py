@@ -31,7 +31,8 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     """Body text. role: body (indented 2 chars) · note (〔牵头…〕) · plain (no indent) ·
-    center · right."""
+    center · right · signer and date (a signature: the date 4 characters in from the right,
+    the signer lines before it centred over it)."""
 
     text: str
     role: str = "body"
@@ -142,6 +143,8 @@ class Book:
 
     title: str
     sections: list[Section] = field(default_factory=list)
+    #: Who hands the book in (the 申报单位): the .docx's author and company.
+    applicant: str = ""
 
     def blocks(self):
         for section in self.sections:

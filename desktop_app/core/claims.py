@@ -85,13 +85,13 @@ class Claim:
         return stale or (self.host == host_name() and not pid_alive(self.pid))
 
     def describe(self) -> str:
-        """Who, for messages: 本机的另一个“专利转化申报助手”（进程 1234，自 03-01 09:30 起）."""
+        """Who, for messages: 本机另一个打开的“专利转化申报助手”窗口（自 03-01 09:30 起）."""
         try:
             since = dt.datetime.fromisoformat(self.since).astimezone().strftime("%m-%d %H:%M")
         except (TypeError, ValueError):
             since = self.since
         where = "本机" if self.host == host_name() else f"计算机 {self.host} 上"
-        return f"{where}的另一个“专利转化申报助手”（进程 {self.pid}，自 {since} 起）"
+        return f"{where}另一个打开的“专利转化申报助手”窗口（自 {since} 起）"
 
 
 def claim_key(draft_id: str) -> str:

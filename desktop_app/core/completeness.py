@@ -179,12 +179,25 @@ def _fill_state(program: Program, draft: Draft, key: str) -> str:
         has_content = any(draft.applicant.get(k) for k in ("organization", "city", "contact", "phone"))
         return page_state(page_gaps(program, draft, key), has_content)
     if key == "letter":
+        # Nothing to show as done before the officer has said who signs it (申报单位).
+        if not draft.applicant.get("organization", "").strip():
+            return EMPTY
         return page_state(page_gaps(program, draft, key), True)
+    if key == "attachments":
+        return attachments_state(draft)
     try:
         node = program.node(key)
     except KeyError:
         return COMPLETE  # views and 附件材料: nothing they must hold
     return page_state(part_gaps(program, draft, node), part_has_content(draft, node))
+
+
+def attachments_state(draft: Draft) -> str:
+    """附件材料: ○ while none is listed, ● when each listed one has its name."""
+    listed = draft.data.get("attachments") or []
+    if not listed:
+        return EMPTY
+    return COMPLETE if all(str(a.get("title") or "").strip() for a in listed) else PARTIAL
 
 
 def page_state(gaps: list[Gap], has_content: bool) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,10 @@ class DraftFormatError(ValueError):
 
 @lru_cache(maxsize=1)
 def draft_schema() -> dict[str, Any]:
-    return json.loads(paths.resource("schema", "draft.schema.json").read_text(encoding="utf-8"))
+    """The draft schema, with the limits of core.limits (the one limit table) applied."""
+    from desktop_app.core.limits import apply_to_schema
+
+    return apply_to_schema(json.loads(paths.resource("schema", "draft.schema.json").read_text(encoding="utf-8")))
 
 
 _TYPE_NAMES = {
@@ -98,18 +102,25 @@ def _describe(error: "jsonschema.ValidationError") -> str:
         return f"{where}：格式不对（{error.instance!r}），日期请写成 2021-03-01"
     if v == "const":
         return f"{where}：应为 {error.validator_value!r}，这不是本程序的草稿文件"
-    if v in ("maxLength", "maxItems"):
-        return f"{where}：内容过长"
+    if v == "maxLength":
+        return f"{where}：内容过长（{len(error.instance)} 字，最多 {error.validator_value} 字），请精简"
+    if v == "maxItems":
+        return f"{where}：行数过多（{len(error.instance)} 行，最多 {error.validator_value} 行），请合并或精简"
+    if v == "anyOf" and error.schema == draft_schema()["$defs"]["number"]:
+        reasons = "、".join(f"“{r}”" for r in error.schema["anyOf"][1]["enum"])
+        return (f"{where}：应为数字、空或{reasons}，"
+                f"现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}")
     return f"{where}：{error.message}"
 
 
 def validate_document(data: Any) -> list[str]:
     """Every problem with a draft document, in Chinese; empty when it is acceptable."""
     if not isinstance(data, dict):
-        return ["文件内容不是一个草稿（应为 JSON 对象）"]
+        return ["文件内容不是本程序的草稿，请选择由“导出草稿文件”保存的文件"]
     if data.get("format") == FORMAT_NAME and isinstance(data.get("format_version"), int):
         if data["format_version"] > FORMAT_VERSION:
-            return [f"文件格式版本 {data['format_version']} 比本程序支持的 {FORMAT_VERSION} 新，请先升级程序"]
+            return [f"这份草稿由更新版本的“专利转化申报助手”保存（草稿第 {data['format_version']} 版，"
+                    f"本程序只能读到第 {FORMAT_VERSION} 版），请先升级程序"]
     import jsonschema  # here, not at the top: about 35 ms that only a file import needs
 
     validator = jsonschema.Draft202012Validator(draft_schema())
@@ -133,6 +144,12 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
     def refuse_constant(name):
         raise ValueError(f"文件中有非数字的数值 {name}，请改为实际数字或留空")
 
+    def bounded_int(literal):
+        # Python refuses (in English) to convert more than 4300 digits; no figure has 30.
+        if len(literal.lstrip("-")) > 30:
+            raise ValueError(f"文件中有位数过多的数值（{len(literal)} 位），请改为实际数字")
+        return int(literal)
+
     def finite_float(literal):
         value = float(literal)
         if value != value or value in (float("inf"), float("-inf")):
@@ -140,9 +157,10 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
         return value
 
     try:
-        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
-        raise DraftFormatError([f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"], source) from exc
+        raise DraftFormatError([f"文件已损坏或不完整，不是可用的草稿文件（第{exc.lineno}行第{exc.colno}列处有误）。"
+                                "请重新导出一次，或向发来文件的同事要一份完整的"], source) from exc
     except ValueError as exc:  # raised by the two hooks above
         raise DraftFormatError([str(exc)], source) from exc
     except RecursionError as exc:
@@ -169,7 +187,12 @@ def read_draft_file(path: str | os.PathLike) -> Draft:
                                  "（草稿文件一般小于 1 MB），请检查选择的文件"], str(path))
 
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device would block the read (or never end): only plain files.
+            what = "文件夹" if stat.S_ISDIR(info.st_mode) else "管道或设备文件"
+            raise DraftFormatError([f"这是一个{what}，不是草稿文件，请选择 .json 文件"], str(path))
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise too_big(_size_text(size))
         # Read at most one byte past the limit: a device or a file still growing
@@ -187,7 +210,8 @@ def read_draft_file(path: str | os.PathLike) -> Draft:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DraftFormatError(["文件不是 UTF-8 编码的文本，不是本程序导出的草稿"], str(path)) from exc
+        raise DraftFormatError(["文件里的文字本程序读不出，它不是“导出草稿文件”保存的草稿（可能是 Word、Excel "
+                                "或其他程序的文件）"], str(path)) from exc
     return draft_from_json_text(text, str(path))
 
 
@@ -198,7 +222,9 @@ def draft_to_json_text(draft: Draft) -> str:
 def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
     """Write beside the target, then replace it: a failure leaves the old file intact."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A short temporary name: a target whose name is already near the file system's
+    # 255-byte limit must still be writable (".<name>.XXXXXXXX.tmp" added 14 bytes).
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)

@@ -9,6 +9,16 @@ class FigureError(ValueError):
     """Text that is not a usable number; the message says what to type instead."""
 
 
+#: Words an officer may put in a figure's cell instead of a number, printed as written.
+EMPTY_REASONS = ("不适用", "未统计")
+
+
+def parse_figure(text: str) -> float | str | None:
+    """parse_number, or one of EMPTY_REASONS typed (or pasted) alone in the cell."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    return raw if raw in EMPTY_REASONS else parse_number(text)
+
+
 def parse_number(text: str) -> float | None:
     """'' → None; '1,234' → 1234; '２０％' → 20; raises FigureError with a Chinese hint."""
     raw = unicodedata.normalize("NFKC", text or "").strip()
@@ -26,10 +36,13 @@ def parse_number(text: str) -> float | None:
     return int(value) if value.is_integer() else value
 
 
-def format_number(value: float | int | None) -> str:
-    """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros)."""
+def format_number(value: float | int | str | None) -> str:
+    """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros);
+    a reason (不适用, 未统计) as it is."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):

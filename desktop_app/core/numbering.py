@@ -54,3 +54,19 @@ def numbered(rank: int, n: int, text: str) -> str:
     if rank == 3:
         return f"{n}.{text}"
     return f"（{n}）{text}"
+
+
+#: A numbered line this short and without closing punctuation is a sub-heading,
+#: not a run-in paragraph such as "1.加快存量专利转化。支持……".
+SUBHEADING_MAX = 30
+_CLOSING = re.compile(r"[。；;：:，,]$")
+#: How each rank's number looks, for messages.
+RANK_FORMS = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）"}
+
+
+def subheading_rank(line: str) -> int | None:
+    """The rank of a line the book prints as a sub-heading, or None for a paragraph."""
+    rank = number_rank(line)
+    if rank and len(line) <= SUBHEADING_MAX and not _CLOSING.search(line):
+        return rank
+    return None

@@ -11,6 +11,7 @@ numbering.py recognises.
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 from desktop_app.core.cleaning import clean_paragraphs, xml_safe
@@ -69,6 +70,12 @@ def _join_lines(text: str) -> str:
         text)
 
 
+def one_line(text: str) -> str:
+    """A cell's text kept as the one line the draft holds: its line breaks joined (no
+    space between CJK characters, one between ASCII words)."""
+    return _join_lines(text.strip("\n"))
+
+
 def clean_line(line: str) -> str:
     line = _CONTROL.sub("", _INVISIBLE.sub("", line).replace("\t", " "))
     line = _CJK_SPACE.sub("", line)
@@ -77,11 +84,54 @@ def clean_line(line: str) -> str:
     return re.sub(r"[ \u00a0]{2,}", " ", line).strip()
 
 
-def clean_plain(text: str) -> str:
-    """Plain text from the clipboard → one clean paragraph per line."""
+#: A line ending in one of these ends its sentence (or introduces a list): never joined.
+_CLOSING = tuple("。！？；：…”’）」』】》!?;:)")
+#: Narrowest line (in columns, a CJK character being two) taken for a wrapped one: a
+#: PDF or web page wraps at 25–40 characters; headings and list items are shorter.
+_WRAP_MIN_COLUMNS = 40
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _starts_item(line: str) -> bool:
+    """A numbered or bulleted line, or 第一条-style: the start of an item of its own."""
+    return bool(_LEAD_NUMBER.match(line) or _BULLET.match(line)
+                or re.match(rf"^\s*第[{_CN}\d]+[条章节部分项]", line))
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Lines hard-wrapped by a PDF or web page joined back into their paragraphs.
+
+    A line is joined to the next when it runs (nearly) the full width of the block,
+    ends without closing punctuation, and the next line does not start an item of its
+    own (1. （一） ● 第一条). A blank line, a short line (a heading, the end of a
+    paragraph) and a numbered item always start afresh, so real paragraphs and lists
+    are kept as they are."""
+    widths = [_columns(line.strip()) for line in lines]
+    full = max(_WRAP_MIN_COLUMNS, int(max(widths, default=0) * 0.8))
+    out: list[str] = []
+    joining = False
+    for line, width in zip(lines, widths):
+        stripped = line.strip(" \u00a0\u3000\t")
+        if joining and stripped and not _starts_item(stripped):
+            out[-1] = _join_lines(out[-1] + "\n" + stripped)
+        else:
+            out.append(line)
+        joining = width >= full and bool(stripped) and not stripped.endswith(_CLOSING)
+    return out
+
+
+def clean_plain(text: str, unwrap: bool = True) -> str:
+    """Plain text from the clipboard → one clean paragraph per line; with `unwrap`, lines
+    a PDF or web page hard-wrapped are joined back (join_wrapped)."""
     text = xml_safe(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
                     .replace("\u2028", "\n").replace("\u2029", "\n").replace("\x0c", "\n"))
-    lines = (clean_line(line) for line in text.split("\n"))
+    raw = text.split("\n")
+    if unwrap:
+        raw = join_wrapped(raw)
+    lines = (clean_line(line) for line in raw)
     return clean_paragraphs("\n".join(line for line in lines if line))
 
 
@@ -166,7 +216,8 @@ def html_to_text(html: str) -> str:
     # Glue each Word list number to its paragraph: "\x011.\xa0\xa0\x02加快" → "1.加快".
     raw = re.sub(r"\x01([^\x02]*)\x02", lambda m: _list_number_text(m.group(1)), raw)
     raw = raw.replace("\x01", "").replace("\x02", "")
-    return clean_plain(raw)
+    # Paragraph ends here are the document's own (<p>, <br>): none is a wrap to undo.
+    return clean_plain(raw, unwrap=False)
 
 
 def split_tsv(text: str) -> list[list[str]]:

@@ -340,9 +340,73 @@ def _node(raw: dict, where: str) -> OutlineNode:
     )
 
 
+_STR, _INT, _BOOL, _DICT, _LIST = "文字", "整数", "是/否", "一组字段", "列表"
+#: What each field of program.yaml must be (see _check_shape). Lists of entries name the
+#: shape of each entry; "*title" fields are names and headings, within PROGRAM_TITLE_MAX_CHARS.
+_SHAPE: dict[str, Any] = {
+    "id": _STR, "*name": _STR, "*short_name": _STR, "*guide_title": _STR, "year": _INT, "period_years": _INT,
+    "applicant": _DICT, "outline_note": _STR, "default_date": _STR, "book": _DICT, "submission": _DICT,
+    "qualitative_targets": _LIST,
+    "conditions": [{"id": _STR, "text": _STR}],
+    "tasks": [{"id": _STR, "*title": _STR, "guide": _STR}],
+    "indicators": [{"key": _STR, "*name": _STR, "unit": _STR, "threshold": _DICT, "thresholds": _LIST}],
+    "choices": [{"id": _STR, "*label": _STR, "options": _LIST, "required": _BOOL, "editable": _BOOL,
+                 "prompt": _STR}],
+    "letter": {"*title": _STR, "paragraphs": _LIST, "signer": _STR, "seal": _STR, "default_date": _STR},
+    "outline": "outline",
+}
+_OUTLINE = {"id": _STR, "*heading": _STR, "kind": _STR, "required": _BOOL, "prompt": _STR, "length": _LIST,
+            "children": "outline"}
+
+
+def _check_shape(data: dict, where: str) -> None:
+    """Every field of the shape table has its type, and names and headings fit; the
+    message names the file and the field (a wrong type was a traceback before)."""
+    from desktop_app.core.limits import PROGRAM_TITLE_MAX_CHARS
+
+    def kind_of(value) -> str:
+        if isinstance(value, bool):
+            return _BOOL
+        return {str: _STR, int: _INT, dict: _DICT, list: _LIST}.get(type(value), "")
+
+    def check(value, shape, field: str) -> None:
+        if shape == "outline":
+            if not isinstance(value, list):
+                raise ProgramError(f"{where} 的“{field}”应为{_LIST}")
+            for n, entry in enumerate(value, 1):
+                check(entry, _OUTLINE, f"{field} 第{n}项")
+            return
+        if isinstance(shape, list):
+            if not isinstance(value, list):
+                raise ProgramError(f"{where} 的“{field}”应为{_LIST}")
+            for n, entry in enumerate(value, 1):
+                check(entry, shape[0], f"{field} 第{n}项")
+            return
+        if isinstance(shape, dict):
+            if not isinstance(value, dict):
+                raise ProgramError(f"{where} 的“{field}”应为{_DICT}")
+            for key, sub in shape.items():
+                name = key.lstrip("*")
+                if value.get(name) is None:
+                    continue
+                check(value[name], sub, f"{field}.{name}" if field else name)
+                if key.startswith("*") and len(str(value[name])) > PROGRAM_TITLE_MAX_CHARS:
+                    raise ProgramError(f"{where} 的“{field}.{name}”过长（{len(str(value[name]))} 字，"
+                                       f"上限 {PROGRAM_TITLE_MAX_CHARS} 字）" if field else
+                                       f"{where} 的“{name}”过长（{len(str(value[name]))} 字，上限 {PROGRAM_TITLE_MAX_CHARS} 字）")
+            return
+        if shape == _STR and kind_of(value) in (_STR, _INT):
+            return  # a number where text is expected is read as its digits (a year, an id)
+        if kind_of(value) != shape and not (shape == _INT and kind_of(value) == _STR and value.strip().isdigit()):
+            raise ProgramError(f"{where} 的“{field}”应为{shape}，现在是 {str(value)[:40]!r}")
+
+    check(data, _SHAPE, "")
+
+
 def program_from_dict(data: dict, folder: Path | None = None) -> Program:
     """Build a Program from parsed program.yaml content, checking what the code relies on."""
     where = f"{folder.name}/program.yaml" if folder else "program.yaml"
+    _check_shape(data, where)
     letter = _letter(data.get("letter"))
     qualitative, keywords = _qualitative(data.get("qualitative_targets"), where)
     program = Program(
@@ -402,17 +466,70 @@ def _check_program(program: Program, where: str) -> None:
                 raise ProgramError(f"{where} 的指标“{ind.key}”的 alternative “{th.alternative}”不是已定义的指标")
 
 
+#: A program folder is data from elsewhere: program.yaml is read only within these.
+MAX_PROGRAM_BYTES = 1024 * 1024  # the real ones are 10–20 KB
+#: Alias uses (*name) and the size of the document with every alias expanded (the
+#: "billion laughs": nine levels of ten aliases are 10⁹ elements from 1 KB of text).
+MAX_YAML_ALIASES = 200
+MAX_YAML_NODES = 200_000
+
+
+def _check_yaml_graph(root, where: str) -> None:
+    """Count alias uses and the expanded size of a composed YAML document, iteratively
+    (a deep document must not exhaust Python's stack); refuse a bomb or a cycle."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done:
+            sizes[key] = 1 + sum(sizes.get(id(c), 0) for c in children)
+            if sizes[key] > MAX_YAML_NODES:
+                raise ProgramError(f"{where} 展开后过大（超过 {MAX_YAML_NODES} 项，多为别名 *… 层层引用），"
+                                   "不是正常的申报项目文件，程序没有使用它。")
+            continue
+        if key in seen:
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise ProgramError(f"{where} 中别名（*…）引用过多（超过 {MAX_YAML_ALIASES} 处），"
+                                   "不是正常的申报项目文件，程序没有使用它。")
+            if key not in sizes:
+                raise ProgramError(f"{where} 中有引用自身的别名（*…），程序没有使用它。")
+            continue
+        seen.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+
+
 def _parse_yaml(text: str, path: Path | None = None):
     """libyaml's C parser with the same safe constructors as yaml.safe_load, about ten
     times faster; the pure-Python SafeLoader where libyaml is missing. Imported here:
-    most starts read a program from the parsed copy (_cached_parse) instead."""
+    most starts read a program from the parsed copy (_cached_parse) instead.
+
+    Composed first, then checked (alias uses, expanded size), then constructed."""
     import yaml
 
+    where = str(path or "program.yaml")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_graph(node, where)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise ProgramError(f"{path or 'program.yaml'} 格式有误：{exc}") from exc
+        raise ProgramError(f"{where} 格式有误：{exc}") from exc
+    except RecursionError as exc:
+        raise ProgramError(f"{where} 嵌套层次过深，不是正常的申报项目文件，程序没有使用它。") from exc
     finally:
         loader.dispose()
 
@@ -433,7 +550,13 @@ def _cached_parse(path: Path) -> Any:
     Parsing YAML (with PyYAML's import) is about 15 ms of each start, reading JSON well
     under 1 ms. The copy keeps the exact text it was parsed from, so an edited
     program.yaml is simply parsed afresh; a copy that cannot be read or written is ignored."""
-    raw = path.read_bytes()
+    if path.stat().st_size > MAX_PROGRAM_BYTES:
+        raise ProgramError(f"{path} 过大（{path.stat().st_size // 1024} KB，上限 {MAX_PROGRAM_BYTES // 1024} KB），"
+                           "不是正常的申报项目文件，程序没有使用它。")
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_PROGRAM_BYTES + 1)
+    if len(raw) > MAX_PROGRAM_BYTES:
+        raise ProgramError(f"{path} 过大（上限 {MAX_PROGRAM_BYTES // 1024} KB），不是正常的申报项目文件，程序没有使用它。")
     source = raw.decode("utf-8")
     cache = _cache_file(raw)
     if cache is not None:
@@ -470,7 +593,13 @@ def load_program(folder: Path) -> Program:
         raise ProgramError(f"{path} 不是 UTF-8 编码的文本，请用 UTF-8 保存后重试：{exc}") from exc
     if not isinstance(data, dict):
         raise ProgramError(f"{path} 内容不是一个项目定义")
-    return program_from_dict(data, folder)
+    try:
+        return program_from_dict(data, folder)
+    except ProgramError:
+        raise
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+        # _check_shape names most mistakes; this is what it did not foresee.
+        raise ProgramError(f"{path} 中有字段的类型或写法不对，程序没有使用它。请对照已安装的申报项目检查该文件。") from exc
 
 
 _cache: dict[tuple[Path, str], Program] = {}
@@ -490,6 +619,9 @@ def get_program(program_id: str, root: Path | None = None) -> Program:
     root = root or paths.templates_dir()
     key = (root, program_id)
     if key not in _cache:
+        if not isinstance(program_id, str) or paths.safe_file_stem(program_id) != program_id:
+            # An id from a draft file or the library: never a path of its own ("../x").
+            raise ProgramError(f"未安装申报项目“{program_id}”（编号不合规）")
         folder = root / program_id
         if not (folder / "program.yaml").is_file():
             raise ProgramError(f"未安装申报项目“{program_id}”（在 {root} 中找不到）")

@@ -38,6 +38,7 @@ Rule ids and severities:
                                        for a program with a 信用承诺书 signed by a city)
     letter.date               error    落款日期 not a real date (申报日期 on 基本信息 without a letter)
     letter.date_range         warning  落款日期 not in the application year or the year before
+    unplaced.pending          warning  content imported from Word still waits in 未归入 (申报总览)
 
 No Qt here: the wizard, the CLI and the tests all call the same functions.
 """
@@ -49,11 +50,13 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from desktop_app.core import completeness
+from desktop_app.core.cleaning import paragraphs as text_paragraphs
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
 from desktop_app.core.draft import Draft, choice_values
 from desktop_app.core.figures import format_number
 from desktop_app.core.findings import ERROR, HINT, SEVERITIES, WARNING, Finding  # noqa: F401 (re-exported)
+from desktop_app.core.numbering import RANK_FORMS, number_rank, numbered, subheading_rank
 from desktop_app.core.program import Indicator, Program
 from desktop_app.core.textrender import TemplateTextError, render
 
@@ -261,8 +264,10 @@ def check_completeness(program: Program, draft: Draft) -> Iterator[Finding]:
                 else:
                     yield Finding(WARNING, "completeness.short", node.id, gap.field, f"{message}，请充实内容")
             else:
-                sev = ERROR if node.required and not filled else WARNING
-                rid = "completeness.empty" if sev == ERROR else "completeness.row"
+                # The same gap has the same weight whatever else the part holds: an
+                # indicator without its figures is an error on a new draft and a full one.
+                sev = ERROR if node.required else WARNING
+                rid = "completeness.empty" if not filled else "completeness.row"
                 yield Finding(sev, rid, node.id, gap.field, f"{message}，请补齐")
         if node.length:
             n = completeness.live_count(node, part)
@@ -277,6 +282,43 @@ _PLACEHOLDER = re.compile(
 _BRACKET = re.compile(r"【[^】\n]{0,30}】|【|】")
 _TODO = re.compile(r"TODO|待补充|待定|待更新", re.IGNORECASE)
 _TITLES = re.compile(r"《[^》]*》|〔[^〕]*〕")
+
+
+@rule
+def check_heading_order(program: Program, draft: Draft) -> Iterator[Finding]:
+    """headings.order: a sub-heading in a part's text numbered at or above the level of the
+    heading it stands under (（一） under the guide's 1.概述, pasted from another document)
+    prints out of order; the book keeps the officer's numbering, so say where it goes."""
+    def visit(nodes, level):
+        for node in nodes:
+            rank = number_rank(node.heading) or min(level, 4)
+            if node.kind != "group":
+                yield from _inverted_subheadings(program, draft, node, rank)
+            yield from visit(node.children, level + 1)
+
+    yield from visit(program.outline, 1)
+
+
+def _inverted_subheadings(program: Program, draft: Draft, node, rank: int) -> Iterator[Finding]:
+    part = _part(draft, node.id)
+    texts = [("text", f"“{node.heading}”正文", part.get("text"), node.heading, rank)]
+    for n, measure in enumerate(part.get("tasks", []) if node.kind == "measures" else []):
+        task = program.task(measure.get("task", ""))
+        title = measure.get("title") or (task.title if task else "")
+        # a task prints as （一）title: its text's headings go below （一）
+        texts.append((f"tasks.{n}.text", f"“{title}”的具体举措", measure.get("text"), numbered(2, n + 1, title), 2))
+    for field, label, text, parent, parent_rank in texts:
+        if not isinstance(text, str):
+            continue
+        for line in text_paragraphs(text):
+            found = subheading_rank(line)
+            if found and found <= parent_rank:
+                below = RANK_FORMS.get(parent_rank + 1)
+                advice = f"请改用“{below}”式编号" if below else "请改为不带编号的段落"
+                yield Finding(WARNING, "headings.order", node.id, field,
+                              f"{label}中的小标题“{line}”用了“{RANK_FORMS[found]}”式编号，"
+                              f"与所在标题“{parent}”同级或更高，打印后层次颠倒；{advice}")
+                break  # one finding per field: the officer fixes the numbering throughout
 
 
 @rule
@@ -643,3 +685,14 @@ def check_letter(program: Program, draft: Draft) -> Iterator[Finding]:
                       f"（{draft.year - 1}—{draft.year}年）内，请核对")
 
 from desktop_app.core import rules_text  # noqa: E402,F401  (registers text.cleaned)
+
+
+# 未归入 (导入 Word 方案) ------------------------------------------------------------------
+@rule
+def check_unplaced(program: Program, draft: Draft) -> Iterator[Finding]:
+    """unplaced.pending: what a Word import could not place is not in the book until moved."""
+    entries = draft.data.get("unplaced") or []
+    if entries:
+        yield Finding(WARNING, "unplaced.pending", "glance", "unplaced",
+                      f"从 Word 导入的内容中还有 {len(entries)} 处未归入任何部分，不会印入申报书；"
+                      "请在‘申报总览’中逐一归入相应部分或删除")

@@ -42,6 +42,28 @@ def create_window(db_path: Path | None = None):
 
 
 _TRANSLATOR = None
+_SUPPLEMENT = None
+
+#: Words of Qt's own dialogs that Qt's Chinese translation leaves in English (the file
+#: dialog's "&Look in:" and "Files of &type:" on Linux, where it is Qt's own dialog).
+QT_WORDS_ZH = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+def _supplement_translator(app):
+    """A translator for QT_WORDS_ZH, asked before Qt's own (the last installed is asked first)."""
+    from PySide6.QtCore import QTranslator
+
+    class QtWordsZh(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102
+            return QT_WORDS_ZH.get((context, source))  # None: ask the next translator
+
+        def isEmpty(self) -> bool:  # noqa: N802, D102
+            return False
+
+    return QtWordsZh(app)
 
 
 def prepare_app(app) -> None:
@@ -62,6 +84,10 @@ def prepare_app(app) -> None:
                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
         _TRANSLATOR = translator  # kept: a collected translator stops translating
+    global _SUPPLEMENT
+    if _SUPPLEMENT is None:
+        _SUPPLEMENT = _supplement_translator(app)
+        app.installTranslator(_SUPPLEMENT)
 
 
 def run(db_path: Path | None = None, open_sample: bool = False) -> int:

@@ -139,7 +139,23 @@ class AttachmentsPage(DraftPage):
         a = self.attachments[r]
         before = self._snapshot()
         if column == TITLE:
-            a["title"] = xml_safe(item.text(TITLE)).strip()
+            from desktop_app.core.limits import field_max, too_long_message
+
+            title, limit = xml_safe(item.text(TITLE)).strip(), field_max("attachments.*.title")
+            if len(title) > limit:  # the typed text stays on screen, marked; the stored title is kept
+                self.message.setText(f"附件{r + 1}：" + too_long_message("附件名称", limit, len(title)))
+                self.tree.blockSignals(True)
+                item.setBackground(TITLE, QBrush(QColor(ERROR_COLOR)))
+                item.setToolTip(TITLE, self.message.text())
+                self.tree.blockSignals(False)
+                return
+            a["title"] = title
+            if item.toolTip(TITLE):  # a mark from a title that was too long
+                self.message.setText("")
+                self.tree.blockSignals(True)
+                item.setBackground(TITLE, QBrush())
+                item.setToolTip(TITLE, "")
+                self.tree.blockSignals(False)
         elif column == PAGES:
             text = item.text(PAGES)
             try:
@@ -164,6 +180,11 @@ class AttachmentsPage(DraftPage):
         self._record(before, "修改附件")
 
     def add_attachment(self) -> None:
+        from desktop_app.core.limits import TABLE_MAX_ROWS, too_many_rows_message
+
+        if len(self.attachments) >= TABLE_MAX_ROWS:
+            self.message.setText(too_many_rows_message("附件材料", TABLE_MAX_ROWS))
+            return
         at = self.current_row() + 1 if self.current_row() >= 0 else len(self.attachments)
         before = self._snapshot()
         self.attachments.insert(at, {"title": "", "pages": None, "file": None})

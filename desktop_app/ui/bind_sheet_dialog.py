@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.book.bind_sheet import BindSheet, build_bind_sheet, load_pdf_pages
 from desktop_app.ui.picture import EXPORT_SCALE
+from desktop_app.ui.screen_fit import resize_to_fit
 from desktop_app.ui.session import DraftSession
 
 
@@ -55,7 +56,7 @@ class BindSheetDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("打印装订清单")
-        self.resize(760, 820)
+        resize_to_fit(self, 760, 820)
         layout = QVBoxLayout(self)
         self.view = QTextBrowser()
         self.view.setAccessibleName("打印装订清单")

@@ -89,7 +89,9 @@ class DepartmentsEditor(QWidget):
         self.session = session
         self.list = QListWidget(self)
         self.list.setAccessibleName("部门名单")
-        self.list.setMaximumHeight(150)
+        # Beside the form on 基本信息 it has the page's height: long names wrap, no sideways scroll.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.add_button = QPushButton("添加部门…", self)
         self.rename_button = QPushButton("改名…", self)
         self.remove_button = QPushButton("删除", self)
@@ -110,7 +112,7 @@ class DepartmentsEditor(QWidget):
         row.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(row, 1)
         layout.addWidget(self.note)
         self.add_button.clicked.connect(self._ask_add)
         self.rename_button.clicked.connect(self._ask_rename)
@@ -169,7 +171,16 @@ class DepartmentsEditor(QWidget):
         return count
 
     def _ask_add(self) -> None:
+        from desktop_app.core.limits import TABLE_MAX_ROWS, field_max, too_long_message, too_many_rows_message
+
         name = self.ask_text("添加部门", "部门名称（如 市科技局）：")
+        if name is not None and len(name.strip()) > field_max("departments.*"):
+            QMessageBox.information(self, "添加部门", too_long_message("部门名称", field_max("departments.*"),
+                                                                      len(name.strip())))
+            return
+        if name is not None and len(self.draft.departments) >= TABLE_MAX_ROWS:
+            QMessageBox.information(self, "添加部门", too_many_rows_message("部门名单", TABLE_MAX_ROWS))
+            return
         if name is not None and not self.add(name) and name.strip():
             QMessageBox.information(self, "添加部门", f"“{name.strip()}”已在名单中。")
 

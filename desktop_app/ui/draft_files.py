@@ -108,7 +108,7 @@ class DraftFiles:
         try:
             draft = read_draft_file(path)
         except DraftFormatError as exc:
-            QMessageBox.warning(window, "导入草稿文件", f"{exc}\n\n请选择由本程序“导出草稿文件”得到的 .json 文件。")
+            QMessageBox.warning(window, "导入草稿文件", f"{exc}\n\n请选择由本程序“导出草稿文件”保存的草稿文件。")
             return None
         try:
             if window.store.exists(draft.id):

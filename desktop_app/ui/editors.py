@@ -22,18 +22,55 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
-from desktop_app.core.figures import FigureError, format_number, parse_number
-from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, split_tsv
+from desktop_app.core.figures import FigureError, format_number, parse_figure
+from desktop_app.core.limits import (
+    CELL_MAX_CHARS, TABLE_MAX_ROWS, TEXT_MAX_CHARS, too_long_message, too_many_rows_message,
+)
+from desktop_app.core.paste import clean_plain, html_to_text, join_tsv, one_line, split_tsv
 from desktop_app.ui.undo import SnapshotChange
 
-__all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "split_departments"]
+__all__ = ["ColumnSpec", "PasteTextEdit", "ProseEditor", "RowTable", "limit_line_edit", "split_departments"]
+
+
+def limit_line_edit(edit: QLineEdit, limit: int, label: str, report: Callable[[str], None]) -> None:
+    """The one-line field holds at most `limit` characters (core.limits); what is typed or
+    pasted beyond is not taken, and `report` tells the officer. A longer value already
+    stored (an old draft) is shown whole, never cut."""
+    edit.setMaxLength(max(limit, len(edit.text())))
+    edit.inputRejected.connect(lambda: report(too_long_message(label, limit)))
 
 ERROR_BG = QColor("#fde2e1")
 ERROR_STYLE = "QLineEdit { border: 2px solid #b3261e; background: #fde2e1; }"
 
 
 class PasteTextEdit(QPlainTextEdit):
-    """A QPlainTextEdit whose paste keeps paragraphs and drops formatting and junk."""
+    """A QPlainTextEdit whose paste keeps paragraphs and drops formatting and junk,
+    and which takes no more than `max_chars` (core.limits.TEXT_MAX_CHARS): what would
+    go beyond is refused whole and `refused(message)` says so."""
+
+    refused = Signal(str)
+    max_chars = TEXT_MAX_CHARS
+
+    def _room(self) -> int:
+        cursor = self.textCursor()
+        return self.max_chars - (len(self.toPlainText()) - (cursor.selectionEnd() - cursor.selectionStart()))
+
+    def _refuse(self) -> None:
+        self.refused.emit(too_long_message("正文", self.max_chars, len(self.toPlainText())))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.text() and event.text().isprintable() and self._room() < len(event.text()):
+            self._refuse()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event) -> None:  # noqa: N802 (Chinese input arrives here)
+        if event.commitString() and self._room() < len(event.commitString()):
+            self._refuse()
+            event.accept()
+            return
+        super().inputMethodEvent(event)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasHtml() or source.hasText() or super().canInsertFromMimeData(source)
@@ -44,6 +81,9 @@ class PasteTextEdit(QPlainTextEdit):
             text = html_to_text(source.html())
         if not text and source.hasText():
             text = clean_plain(source.text())
+        if text and len(text) > self._room():
+            self._refuse()
+            return
         if text:
             # One edit block: a single 撤销 takes the whole paste back.
             self.textCursor().insertText(text)
@@ -73,7 +113,12 @@ class ProseEditor(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.count)
         self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.refused.connect(self._on_refused)
         self._update_count()
+
+    def _on_refused(self, message: str) -> None:
+        self.count.setText(message)
+        self.count.setStyleSheet("color: #b3261e;")
 
     def set_text(self, text: str) -> None:
         self.edit.blockSignals(True)
@@ -85,6 +130,7 @@ class ProseEditor(QWidget):
         return xml_safe(self.edit.toPlainText())
 
     def _update_count(self) -> None:
+        self.count.setStyleSheet("")
         n = char_count(self.edit.toPlainText())
         if self.length:
             low, high = self.length
@@ -103,7 +149,7 @@ class ProseEditor(QWidget):
 class ColumnSpec:
     """One column of a RowTable.
 
-    kind: text | number (20%, ２０％ via figures.parse_number) | year (one of `choices`)
+    kind: text | number (20%, ２０％, 不适用 via figures.parse_figure) | year (one of `choices`)
     | choice (a combo of `choices`) | department (one name, completed) | departments
     ("、"-separated list, completed after the last "、") | readonly.
     """
@@ -116,6 +162,12 @@ class ColumnSpec:
     # read/write a value that is not a plain row key (e.g. targets[i])
     getter: Callable[[dict], Any] | None = None
     setter: Callable[[dict, Any], None] | None = None
+    #: Long text (问题/对策, 说明, 进度安排): edited in a box of several lines that wraps
+    #: it; Enter, Ctrl+Enter or Tab keeps the text (a cell is one paragraph of the book).
+    multiline: bool = False
+    #: Filled in by the guide for the guide's own rows (指标名称, 单位): a paste never
+    #: overwrites it there; `guarded(row)` says whether a row's cell is the guide's.
+    guarded: Callable[[dict], bool] | None = None
 
 
 #: parse_cell's value for "leave the stored value as it is" (an emptied choice cell).
@@ -131,7 +183,7 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
-            return parse_number(text), None
+            return parse_figure(text), None
         except FigureError as exc:
             return None, f"{where}：{exc}"
     if spec.kind == "year":
@@ -168,10 +220,18 @@ class _CellDelegate(QStyledItemDelegate):
         self.closeEditor.connect(lambda *_args: table.show_live_error(None))
 
     def eventFilter(self, editor, event):
-        """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs."""
+        """Ctrl+V of an Excel block while a cell is being edited pastes the block, not tabs.
+        In a multi-line cell Enter or Ctrl+Enter keeps the text, as in a one-line cell."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(editor, QPlainTextEdit) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
         if event.type() == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
             text = QApplication.clipboard().text()
-            if "\t" in text or "\n" in text.strip("\r\n"):
+            block = "\t" in text if isinstance(editor, QPlainTextEdit) else \
+                ("\t" in text or "\n" in text.strip("\r\n"))
+            if block:
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
                 self.owner.paste_text(text)
                 return True
@@ -187,8 +247,16 @@ class _CellDelegate(QStyledItemDelegate):
             line = combo.lineEdit()
             line.textChanged.connect(lambda text, r=index.row(), e=line: self._check(e, text, r))
             return combo
+        if self.spec.multiline:
+            box = PasteTextEdit(parent)
+            box.setTabChangesFocus(True)
+            box.setToolTip("Enter、Ctrl+Enter 或 Tab 完成；Esc 取消")
+            return box
         editor = QLineEdit(parent)
         editor.setFrame(False)
+        editor.setMaxLength(CELL_MAX_CHARS)
+        editor.inputRejected.connect(lambda: self.owner.show_live_error(
+            too_long_message(self.spec.title, CELL_MAX_CHARS)))
         if self.spec.kind in ("department", "departments") and self.owner.department_model is not None:
             from desktop_app.ui.departments import DepartmentCompleter
 
@@ -204,15 +272,34 @@ class _CellDelegate(QStyledItemDelegate):
         editor.setToolTip(error or "")
         self.owner.show_live_error(error)
 
+    def updateEditorGeometry(self, editor, option, index):
+        if not isinstance(editor, QPlainTextEdit):
+            super().updateEditorGeometry(editor, option, index)
+            return
+        # Taller than the cell (six lines), kept inside the table's visible area.
+        rect = option.rect
+        view = editor.parentWidget()
+        height = max(rect.height(), editor.fontMetrics().lineSpacing() * 6 + 12)
+        top = max(0, min(rect.top(), view.height() - height))
+        editor.setGeometry(rect.left(), top, max(rect.width(), 240), min(height, view.height()))
+
     def setEditorData(self, editor, index):
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         if isinstance(editor, QComboBox):
             editor.setEditText(text)
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(text)
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
         else:
             editor.setText(text)
 
     def setModelData(self, editor, model, index):
-        text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+        if isinstance(editor, QComboBox):
+            text = editor.currentText()
+        elif isinstance(editor, QPlainTextEdit):
+            text = one_line(editor.toPlainText())  # a pasted paragraph's lines, joined
+        else:
+            text = editor.text()
         model.setData(index, text, Qt.ItemDataRole.DisplayRole)
 
 
@@ -256,8 +343,11 @@ class RowTable(QWidget):
     changed = Signal()
 
     def __init__(self, columns: list[ColumnSpec], new_row: Callable[[], dict], parent=None,
-                 can_add: bool = True, department_model=None):
+                 can_add: bool = True, department_model=None, max_row_lines: int = 3):
         super().__init__(parent)
+        #: A row is as tall as its text needs, up to this many lines; the rest is in the
+        #: cell's tooltip and its editor (so a long 说明 never leaves one row on screen).
+        self.max_row_lines = max_row_lines
         self.columns = columns
         self.new_row = new_row
         self.can_add = can_add
@@ -360,6 +450,8 @@ class RowTable(QWidget):
                     item.setForeground(QBrush(QColor("#555555")))
                 if spec.kind == "number":
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                elif len(item.text()) > 20:
+                    item.setToolTip(item.text())  # all of it, when the row shows only its first lines
                 pending = self._pending.get((id(row), spec.key))
                 if pending:
                     _row, text, message = pending
@@ -368,8 +460,20 @@ class RowTable(QWidget):
                     item.setToolTip(message)
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
-        self.table.resizeRowsToContents()
+        self.fit_rows()
         self._show_errors()
+
+    def fit_rows(self) -> None:
+        """Rows as tall as their text at the columns' present widths, capped at max_row_lines."""
+        self.table.resizeRowsToContents()
+        cap = self.table.fontMetrics().lineSpacing() * self.max_row_lines + 8
+        for r in range(self.table.rowCount()):
+            if self.table.rowHeight(r) > cap:
+                self.table.setRowHeight(r, cap)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_rows()  # wrapped text needs fewer lines in wider columns
 
     def show_live_error(self, error: str | None) -> None:
         self._live_error = error
@@ -441,6 +545,9 @@ class RowTable(QWidget):
 
     def add_row(self) -> None:
         if not self.can_add:
+            return
+        if len(self.rows) >= TABLE_MAX_ROWS:
+            self.show_live_error(too_many_rows_message("本表", TABLE_MAX_ROWS))
             return
         before = self._snapshot()
         at = self.table.currentRow() + 1 if self.table.currentRow() >= 0 else len(self.rows)
@@ -521,28 +628,65 @@ class RowTable(QWidget):
             block.pop()
         if not block:
             return 0
-        r0 = max(self.table.currentRow(), 0)
-        c0 = max(self.table.currentColumn(), 0)
+        if self.table.currentRow() >= 0:
+            r0, c0 = self.table.currentRow(), max(self.table.currentColumn(), 0)
+        else:  # no cell chosen: the first empty row, or new rows after the last
+            r0, c0 = self.first_empty_row(), 0
         before = self._snapshot()
         filled = 0
         dropped = 0
+        full = 0  # rows beyond TABLE_MAX_ROWS
+        too_long = 0  # cells beyond CELL_MAX_CHARS (not taken: the officer's text is never cut)
+        kept: list[tuple[int, str]] = []  # guide-defined cells a paste left as they were
         for i, cells in enumerate(block):
             r = r0 + i
             if r >= len(self.rows):
                 if not self.can_add:
                     dropped += 1
                     continue
+                if len(self.rows) >= TABLE_MAX_ROWS:
+                    full += 1
+                    continue
                 self.rows.append(self.new_row())
             for j, cell in enumerate(cells):
                 if c0 + j < len(self.columns):
+                    if len(cell) > CELL_MAX_CHARS:
+                        too_long += 1
+                        continue
+                    spec = self.columns[c0 + j]
+                    if spec.guarded is not None and spec.guarded(self.rows[r]):
+                        if cell.strip() != self._display(spec, self._value(self.rows[r], spec)).strip():
+                            kept.append((r, spec.title))
+                        continue  # the guide's own name and unit are never pasted over
                     self._apply(r, c0 + j, cell)
             filled += 1
         self.refresh()
         self._go_to_cell(r0, c0)
         self._record(before, f"粘贴 {filled} 行")
+        notes = []
         if dropped:
-            self.message.setText(f"本表行数固定，另有 {dropped} 行未粘贴。\n" + self.message.text())
+            notes.append(f"本表行数固定，另有 {dropped} 行未粘贴。")
+        if full:
+            notes.append(f"本表最多 {TABLE_MAX_ROWS} 行，另有 {full} 行未粘贴。")
+        if too_long:
+            notes.append(f"有 {too_long} 个单元格超过 {CELL_MAX_CHARS} 字，未粘贴，请精简后再粘贴。")
+        if kept:
+            rows = sorted({r + 1 for r, _t in kept})
+            titles = "、".join(dict.fromkeys(f"“{t}”" for _r, t in kept))
+            where = f"第{rows[0]}行" if len(rows) == 1 else f"第{rows[0]}—{rows[-1]}行"
+            notes.append(f"{where}的{titles}是指南规定的，粘贴时保留原文，未被覆盖。")
+        if notes:
+            self.message.setText("\n".join(notes + ([self.message.text()] if self.message.text() else [])))
         return filled
+
+    def first_empty_row(self) -> int:
+        """The first row whose cells the officer fills are all empty (the guide's own
+        cells aside); the row after the last when none is."""
+        for r, row in enumerate(self.rows):
+            if all(self._display(c, self._value(row, c)) == "" for c in self.columns
+                   if c.kind != "readonly" and not (c.guarded and c.guarded(row))):
+                return r
+        return len(self.rows)
 
     def paste(self) -> int:
         return self.paste_text(QApplication.clipboard().text())

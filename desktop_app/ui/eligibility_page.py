@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
+from desktop_app.core.limits import CELL_MAX_CHARS
+from desktop_app.ui.editors import limit_line_edit
 from desktop_app.ui.page_base import DraftPage, guide_box
 
 CHOICES = (("未确认", None), ("满足", True), ("不满足", False))
@@ -36,6 +38,7 @@ class EligibilityPage(DraftPage):
             combo.setCurrentIndex(next(i for i, (_l, v) in enumerate(CHOICES) if v == entry.get("met")))
             evidence = QLineEdit(entry.get("evidence", ""))
             evidence.setPlaceholderText("依据，例如：批复文件文号、全省排名及数据来源")
+            limit_line_edit(evidence, CELL_MAX_CHARS, "佐证说明", evidence.setToolTip)
             combo.currentIndexChanged.connect(lambda _i, c=cond.id, w=combo: self._set(c, "met", w.currentData()))
             evidence.textChanged.connect(lambda t, c=cond.id: self._set(c, "evidence", t.strip()))
             grid.addWidget(text, row * 3, 0, 1, 3)

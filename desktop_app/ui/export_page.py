@@ -449,6 +449,10 @@ class ExportPage(DraftPage):
         _KEPT_PRINT_DIRS.append(self._print_dir)
         self._print_dir = None
         how = send_to_printer(Path(path))
+        if how.startswith(PRINT_FAILED):  # a failure reads as one
+            import html
+
+            how = f"<span style='color:#b3261e'>{html.escape(how)}</span>"
         self.status.setText(how)
 
 
@@ -469,6 +473,32 @@ def send_to_printer(pdf: Path) -> str:
         result = subprocess.run(["lp", str(pdf)], capture_output=True, text=True, timeout=60)
         if result.returncode == 0:
             return f"已发送到默认打印机：{result.stdout.strip() or pdf.name}"
-    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf))):
+    if open_in_viewer(pdf):
         return f"已在 PDF 阅读器中打开，请在其中选择“打印”（PDF：{pdf}）"
-    return f"未找到打印程序；PDF 已生成在：{pdf}，请用 PDF 阅读器打开后打印。"
+    return (f"{PRINT_FAILED}：这台电脑没有可用的打印机，也没有能打开 PDF 的程序。"
+            f"PDF 已生成在：{pdf}，请复制到能打印的电脑上打开后打印。")
+
+
+#: How a failed 打印… begins (the status line shows it in red).
+PRINT_FAILED = "没能打印"
+
+
+def open_in_viewer(pdf: Path) -> bool:
+    """Open the PDF in the desktop's viewer; True only when one really opened it.
+
+    On Linux QDesktopServices says yes as soon as xdg-open is started, even when no
+    program takes the file: xdg-open's own answer is waited for here (a viewer still
+    running after three seconds has opened it)."""
+    if sys.platform.startswith("linux"):
+        opener = shutil.which("xdg-open")
+        if opener is None:
+            return False
+        try:
+            proc = subprocess.Popen([opener, str(pdf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            return False
+        try:
+            return proc.wait(timeout=3) == 0
+        except subprocess.TimeoutExpired:
+            return True
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))

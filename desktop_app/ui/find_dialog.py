@@ -83,7 +83,9 @@ class FindDialog(QDialog):
         super().__init__(parent)
         self.wizard = wizard
         self.setWindowTitle("在草稿中查找")
-        self.resize(700, 460)
+        from desktop_app.ui.screen_fit import resize_to_fit
+
+        resize_to_fit(self, 700, 460)
         self.query = QLineEdit()
         self.query.setPlaceholderText("输入要查找的文字，如 质押融资")
         self.search_button = QPushButton("查找")

@@ -14,16 +14,17 @@ from PySide6.QtWidgets import (
 from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
+from desktop_app.ui.screen_fit import resize_to_fit
 
 REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建",
-           "program_move": "迁移到新项目"}
+           "program_move": "迁移到新项目", "conflict": "冲突时本窗口的版本"}
 
 
 def part_label(program: Program, key: str) -> str:
     names = {"basic": "基本信息", "eligibility": "申报条件",
              "letter": program.letter.title if program.letter is not None else "申报日期",
              "departments": "部门名单", "attachments": "附件材料", "review": "核对上年内容", "choices": "基本信息",
-             "assignments": "分工",
+             "assignments": "分工", "unplaced": "未归入",
              "全部": "全部内容"}
     if key in names:
         return names[key]
@@ -49,7 +50,7 @@ class HistoryDialog(QDialog):
     def __init__(self, store: DraftStore, program: Program, draft_id: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle("历史版本")
-        self.resize(980, 620)
+        resize_to_fit(self, 980, 620)
         self.store, self.program, self.draft_id = store, program, draft_id
         self.restored = False
         layout = QVBoxLayout(self)
@@ -138,7 +139,7 @@ class CompareDialog(QDialog):
     def __init__(self, program: Program, part_id: str, current: str, previous: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"对照上年 — {part_label(program, part_id)}")
-        self.resize(1100, 640)
+        resize_to_fit(self, 1100, 640)
         layout = QVBoxLayout(self)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.views: dict[str, QPlainTextEdit] = {}

@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         action(files, "返回草稿列表", self.show_list)
         files.addSeparator()
         action(files, "导入草稿文件…", lambda: self.draft_files.import_dialog())
+        action(files, "导入 Word 方案…", self.import_word)
         action(files, "导出草稿文件…", lambda: self.draft_files.export_draft())
         self.recent_menu = files.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -134,6 +135,12 @@ class MainWindow(QMainWindow):
 
             self._draft_files = DraftFiles(self)
         return self._draft_files
+
+    def import_word(self) -> None:
+        """导入 Word 方案 (ui/word_import_dialog.py, loaded when first used)."""
+        from desktop_app.ui.word_import_dialog import import_word_plan
+
+        import_word_plan(self)
 
     def show_find(self) -> None:
         """查找 across every part of the open draft (a non-modal dialog kept open between hits)."""
@@ -368,10 +375,15 @@ class MainWindow(QMainWindow):
     def open_draft(self, draft_id: str, page: str | None = None) -> bool:
         self.close_draft()
         try:
-            draft = self.store.load(draft_id)
-            program = get_program(draft.program_id)
-            read_only = not self.store.claim(draft_id)
-            holder = self.store.holder(draft_id) if read_only else None
+            # Claim, then read, in one step: another copy's save cannot slip in between.
+            draft, holder = self.store.open_for_edit(draft_id)
+            read_only = holder is not None
+            try:
+                program = get_program(draft.program_id)
+            except ProgramError:
+                if not read_only:
+                    self.store.release(draft_id)
+                raise
         except KeyError:
             self.statusBar().showMessage("找不到该草稿，可能已被删除。", 5000)
             return False
@@ -384,6 +396,9 @@ class MainWindow(QMainWindow):
         self.session = DraftSession(self.store, program, draft, self, read_only=read_only)
         self.session.saved.connect(lambda t: self.save_label.setText(f"已保存 {t}"))
         self.session.save_failed.connect(self._on_save_failed)
+        self.session.conflict.connect(self._on_conflict)
+        self.session.waiting.connect(lambda text: (self.save_label.setText("等待保存…"),
+                                                   self.statusBar().showMessage(text, 3000)))
         self.wizard = PlanWizard(self.session)
         self.wizard.finished.connect(lambda _r: self.show_list())
         self.wizard.history_requested.connect(self.show_history)
@@ -473,6 +488,20 @@ class MainWindow(QMainWindow):
     def _on_save_failed(self, message: str) -> None:
         self.save_label.setText("未保存！")
         QMessageBox.warning(self, "保存失败", f"{message}\n\n当前内容仍在窗口中，修复问题后按 Ctrl+S 再次保存。")
+
+    def _on_conflict(self, message: str) -> None:
+        """The draft changed in the file while this window held an older copy (it slept past
+        its claim): ours is in the history, theirs is the draft. Say so, then show theirs."""
+        if self.session is None:
+            return
+        draft_id, page = self.session.draft.id, self.wizard.current_key() if self.wizard else None
+        self.session.dirty = False  # ours is stored, as a revision
+        QTimer.singleShot(0, lambda: self._reopen_after_conflict(draft_id, page, message))
+
+    def _reopen_after_conflict(self, draft_id: str, page: str | None, message: str) -> None:
+        self.open_draft(draft_id, page)
+        self.save_label.setText("有冲突")
+        QMessageBox.warning(self, "草稿已在别处修改", message)
 
     def closeEvent(self, event) -> None:
         if self.session:

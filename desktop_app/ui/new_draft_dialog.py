@@ -17,11 +17,13 @@ class NewDraftDialog(QDialog):
     def __init__(self, programs: list[Program], parent=None):
         super().__init__(parent)
         self.setWindowTitle("新建草稿")
-        self.programs = programs
+        # The city program first (the most general: 设区市人民政府), chosen already; then
+        # the others newest first, as available_programs() lists them.
+        self.programs = sorted(programs, key=lambda p: not p.applicant.get("named_after_city"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.program = QComboBox()
-        for p in programs:
+        for p in self.programs:
             self.program.addItem(p.name, p.id)
         form.addRow("申报项目", self.program)
         self.organization = QLineEdit()
@@ -38,6 +40,8 @@ class NewDraftDialog(QDialog):
         self.city_label = QLabel("所在城市")
         self.direction = QLabel()
         self.direction.setWordWrap(True)
+        # wide enough for the longest 申报主体 on two lines, so the form never clips it
+        self.direction.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 22)
         form.addRow("申报主体", self.direction)
         form.addRow(self.organization_label, self.organization)
         form.addRow(self.city_label, self.city)
@@ -45,10 +49,19 @@ class NewDraftDialog(QDialog):
         form.addRow("建设期", self.period)
         form.addRow("联系人", self.contact)
         form.addRow("联系电话", self.phone)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.addLayout(form)
         self.error = QLabel()
+        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)
+        from desktop_app.core.limits import field_max
+        from desktop_app.ui.editors import limit_line_edit
+
+        for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"),
+                           ("phone", "联系电话")):
+            limit_line_edit(getattr(self, key), field_max(f"applicant.{key}"), label, self.error.setText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -76,6 +89,9 @@ class NewDraftDialog(QDialog):
         self.city.setPlaceholderText(f"例如：{city_example}" if city_example else "")
         self.year.setValue(program.year)
         self._show_period()
+        if self.error.text():  # a failed 创建 before: its words follow the program chosen now
+            self.error.setText("\n".join(self.problems()))
+        self.adjustSize()
 
     def _show_period(self) -> None:
         span = self.selected_program().period_years

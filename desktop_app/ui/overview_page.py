@@ -5,6 +5,10 @@ part's hint, and how many findings point at it. A click goes there. The wizard f
 it from its one run of the checks per change (PlanWizard.refresh_marks): this page
 never runs the checks itself.
 
+Below the rows, while a draft imported from Word has content without a place (the draft's
+`unplaced` list), the 未归入 box lists it: the officer moves each piece into a part (its text
+follows the part's text) or deletes it; export warns (rule unplaced.pending) until it is empty.
+
 Signals:
     go_to(str, str): the officer clicked a row; page key ("" field).
     bind_sheet_requested(): 打印装订清单… was clicked.
@@ -19,7 +23,8 @@ import html
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+    QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
 from desktop_app.core import completeness
@@ -119,8 +124,151 @@ class OverviewPage(DraftPage):
             self.table, "申报总览", caption=lambda: f"{self.draft.title} · 申报总览（{dt.date.today():%Y-%m-%d}）")
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
+        #: The 未归入 box, made when a draft first has content there (most never do).
+        self.unplaced_box: QGroupBox | None = None
         self.keys: list[str] = []
         self.states: dict[str, str] = {}
+        self._unplaced_shown: tuple | None = None
+        self.show_unplaced()
+
+    # 未归入 ---------------------------------------------------------------------------
+    def _make_unplaced_box(self) -> QGroupBox:
+        box = QGroupBox("未归入")
+        box.setStyleSheet("QGroupBox { color: #8a5a00; font-weight: bold; }")
+        row = QHBoxLayout(box)
+        self.unplaced_list = QListWidget()
+        self.unplaced_list.setAccessibleName("未归入的内容")
+        self.unplaced_list.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.unplaced_list.setWordWrap(False)
+        row.addWidget(self.unplaced_list, 1)
+        side = QVBoxLayout()
+        hint = QLabel("从 Word 导入时没有对应部分的内容。\n选中一条，选择部分后点“归入”，\n内容接在该部分正文之后。")
+        hint.setStyleSheet("color: #5f6b7a; font-weight: normal")
+        side.addWidget(hint)
+        self.unplaced_target = QComboBox()
+        self.unplaced_target.setAccessibleName("归入到")
+        side.addWidget(self.unplaced_target)
+        buttons = QHBoxLayout()
+        self.place_button = QPushButton("归入")
+        self.place_button.clicked.connect(lambda: self.place_unplaced(self.unplaced_list.currentRow(),
+                                                                      self.unplaced_target.currentData()))
+        self.discard_button = QPushButton("删除…")
+        self.discard_button.clicked.connect(lambda: self.discard_unplaced(self.unplaced_list.currentRow()))
+        buttons.addWidget(self.place_button)
+        buttons.addWidget(self.discard_button)
+        side.addLayout(buttons)
+        side.addStretch(1)
+        row.addLayout(side)
+        self.unplaced_list.currentRowChanged.connect(lambda _row: self._unplaced_buttons())
+        return box
+
+    def unplaced(self) -> list[dict]:
+        return self.draft.data.get("unplaced") or []
+
+    def unplaced_targets(self) -> list[tuple[str, str]]:
+        """Where a piece can go: each part's text ("part:<id>"), and each measure's ("task:<id>:<n>")."""
+        out: list[tuple[str, str]] = []
+        for node in self.program.parts():
+            out.append((node.heading, f"part:{node.id}"))
+            if node.kind == "measures":
+                for n, m in enumerate(self.draft.part(node.id).get("tasks", [])):
+                    task = self.program.task(m.get("task", ""))
+                    title = m.get("title") or (task.title if task else "")
+                    out.append((f"　{node.title} › {title}", f"task:{node.id}:{n}"))
+        return out
+
+    def show_unplaced(self) -> None:
+        entries = self.unplaced()
+        if self.unplaced_box is None:
+            if not entries:
+                return
+            self.unplaced_box = self._make_unplaced_box()
+            self.layout().addWidget(self.unplaced_box)
+        targets = self.unplaced_targets()
+        shown = (tuple((e.get("text", ""), e.get("source", "")) for e in entries), tuple(t for t, _ in targets))
+        if shown == self._unplaced_shown:
+            return
+        self._unplaced_shown = shown
+        self.unplaced_box.setVisible(bool(entries))
+        self.unplaced_box.setTitle(f"未归入（{len(entries)} 处，导出前请归入相应部分或删除）")
+        row = self.unplaced_list.currentRow()
+        self.unplaced_list.clear()
+        for e in entries:
+            text = e.get("text", "")
+            first = text.split("\n", 1)[0]
+            more = text.count("\n")
+            label = f"{first[:40]}{'…' if len(first) > 40 else ''}" + (f"（共 {more + 1} 段）" if more else "")
+            item = QListWidgetItem(f"{e.get('source', '')}：{label}" if e.get("source") else label)
+            item.setToolTip(text[:2000])
+            self.unplaced_list.addItem(item)
+        if entries:
+            self.unplaced_list.setCurrentRow(min(max(row, 0), len(entries) - 1))
+        current = self.unplaced_target.currentData()
+        self.unplaced_target.clear()
+        for label, where in targets:
+            self.unplaced_target.addItem(label, where)
+        at = self.unplaced_target.findData(current) if current is not None else -1
+        self.unplaced_target.setCurrentIndex(max(at, 0))
+        self._unplaced_buttons()
+
+    def _unplaced_buttons(self) -> None:
+        chosen = 0 <= self.unplaced_list.currentRow() < len(self.unplaced())
+        read_only = getattr(self.session, "read_only", False)
+        self.place_button.setEnabled(chosen and not read_only)
+        self.discard_button.setEnabled(chosen and not read_only)
+
+    def place_unplaced(self, row: int, where: str | None) -> None:
+        """Move entry `row` to the end of the text of `where` ("part:<id>" or "task:<id>:<n>")."""
+        entries = self.unplaced()
+        if not (0 <= row < len(entries)) or not where:
+            return
+        entry = entries[row]
+        bits = where.split(":")
+        if bits[0] == "task":
+            holder = self.draft.part(bits[1]).get("tasks", [])[int(bits[2])]
+        else:
+            holder = self.draft.part(bits[1])
+        before = holder.get("text", "")
+        holder["text"] = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
+        self._remove_unplaced(row)
+        self._reload_page(bits[1])
+
+    def discard_unplaced(self, row: int) -> None:
+        entries = self.unplaced()
+        if not (0 <= row < len(entries)):
+            return
+        if not self.confirm_discard(entries[row].get("text", "")):
+            return
+        self._remove_unplaced(row)
+
+    def confirm_discard(self, text: str) -> bool:
+        """Ask before deleting (a method of its own so tests can answer for the officer)."""
+        first = text.split("\n", 1)[0][:60]
+        answer = QMessageBox.question(self, "删除未归入的内容",
+                                      f"确定删除“{first}”吗？删除后仍可在“历史版本”中找回。")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _remove_unplaced(self, row: int) -> None:
+        entries = self.unplaced()
+        del entries[row]
+        if not entries:
+            self.draft.data.pop("unplaced", None)
+        self.show_unplaced()
+        self.session.touch()
+
+    def _reload_page(self, part_id: str) -> None:
+        """A page already built for the part shows the moved text too."""
+        w = self.parent()
+        while w is not None and not hasattr(w, "hosts"):
+            w = w.parent()
+        host = getattr(w, "hosts", {}).get(part_id) if w is not None else None
+        page = getattr(host, "page", None)
+        if page is None:
+            return
+        if hasattr(page, "prose") and hasattr(page, "part"):
+            page.prose.set_text(page.part.get("text", ""))
+        if hasattr(page, "show_task") and getattr(page, "tasks", None):
+            page.show_task(max(getattr(page, "_shown", 0), 0))
 
     def _length(self, key: str) -> tuple[str, bool]:
         """The part's 字数 against its hint, and whether it is short of the hint."""
@@ -172,12 +320,17 @@ class OverviewPage(DraftPage):
             self._set(row, 1, text, fg, bg)
             self._set(row, 2, length, "#8a5a00" if short else "", tip="少于指南建议的字数" if short else "")
             self._set(row, 3, found, "#b3261e" if errors else "", tip="\n".join(f.message for f in mine))
-        self.summary.setText(
-            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-            f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
-            if counts[HAS_ERRORS] else
-            f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-            f"未填写 {counts[completeness.EMPTY]}，没有错误。")
+        self.show_unplaced()
+        if counts[completeness.EMPTY] == len(pages):  # a new draft: nothing to judge yet
+            self.summary.setText(f"共 {len(pages)} 部分，都还未填写。单击任一行开始填写；"
+                                 "打开或填写过的部分，会在这里显示进度和检查结果。")
+        else:
+            self.summary.setText(
+                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+                f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
+                if counts[HAS_ERRORS] else
+                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
+                f"未填写 {counts[completeness.EMPTY]}，没有错误。")
         self._show_review_counts(counts[completeness.TO_REVIEW])
         self.show_assignments()
 

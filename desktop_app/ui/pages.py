@@ -6,23 +6,39 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.core.departments import examples as department_examples
 from desktop_app.core.departments import remember
 from desktop_app.core.draft import Draft
+from desktop_app.core.limits import field_max
 from desktop_app.core.program import OutlineNode
 from desktop_app.ui.departments import (
     DepartmentCompleter, DepartmentsEditor, department_model, refresh_department_model,
 )
-from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, split_departments
+from desktop_app.ui.editors import ColumnSpec, ProseEditor, RowTable, limit_line_edit, split_departments
 from desktop_app.ui.page_base import DraftPage, chain_tab_order, guide_box  # noqa: F401 (re-exported)
 from desktop_app.ui.projects_editor import ProjectsEditor
 from desktop_app.ui.session import DraftSession
 from desktop_app.ui.target_chart_view import TargetChartPanel
 from desktop_app.ui.timeline_view import TimelinePanel
+
+
+def _lines_height(edit, lines: int) -> int:
+    """The height a text editor needs to show `lines` lines of its font."""
+    return int(edit.fontMetrics().lineSpacing() * lines + 2 * edit.frameWidth()
+               + edit.document().documentMargin() * 2 + 2)
+
+
+def _compact(prose: ProseEditor, lines: int) -> None:
+    """An intro editor above a table: `lines` lines tall at most, two at least, so the
+    table below keeps its rows on a 1366×768 laptop."""
+    edit = prose.edit
+    edit.setMinimumHeight(_lines_height(edit, 2))
+    prose.setMaximumHeight(_lines_height(edit, lines) + prose.count.sizeHint().height() + 6)
 
 
 def _date_edit(draft: Draft) -> QDateEdit:
@@ -65,6 +81,7 @@ class BasicInfoPage(DraftPage):
         for key, label in labels.items():
             edit = QLineEdit(self.draft.applicant.get(key, ""))
             edit.setPlaceholderText(f"例如：{examples[key]}" if examples[key] else "")
+            limit_line_edit(edit, field_max(f"applicant.{key}"), label, self._show_limit)
             edit.textChanged.connect(lambda text, k=key: self._set_applicant(k, text))
             form.addRow(label, edit)
             self.fields[key] = edit
@@ -83,18 +100,30 @@ class BasicInfoPage(DraftPage):
             self.date = _date_edit(self.draft)
             self.date.dateChanged.connect(self._set_date)
             form.addRow("申报日期", self.date)
-        layout.addLayout(form)
+        # The form on the left, the 部门名单 beside it: stacked, the two were taller
+        # than a 1080p screen at 150 % leaves when the guide adds an outline note.
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(form)
+        # What a full field (core.limits) did not take, said where the officer types.
+        self.limit_message = QLabel("")
+        self.limit_message.setStyleSheet("color: #b3261e;")
+        self.limit_message.setWordWrap(True)
+        self.limit_message.hide()
+        left.addWidget(self.limit_message)
         hints = [c.prompt for c in p.choices if c.prompt]
         if hints:
             note = QLabel("\n".join(hints))
             note.setWordWrap(True)
-            layout.addWidget(note)
+            left.addWidget(note)
+        left.addStretch(1)
+        columns.addLayout(left, 3)
         box = QGroupBox("部门名单（牵头部门、配合部门从这里选）")
         box_layout = QVBoxLayout(box)
         self.departments = DepartmentsEditor(session)
-        box_layout.addWidget(self.departments)
-        layout.addWidget(box)
-        layout.addStretch(1)
+        box_layout.addWidget(self.departments, 1)
+        columns.addWidget(box, 2)
+        layout.addLayout(columns, 1)
         self._show_period()
         chain_tab_order(*self.fields.values(), *self.choices.values(), self.year, self.date,
                         self.departments.list, self.departments.add_button, self.departments.rename_button,
@@ -111,6 +140,7 @@ class BasicInfoPage(DraftPage):
         if choice.editable:
             combo.setEditable(True)
             combo.lineEdit().setPlaceholderText("从列表选择，或输入其他产业链")
+            limit_line_edit(combo.lineEdit(), field_max("choices.*"), choice.label, self._show_limit)
         index = combo.findData(current) if current else 0
         if index >= 0:
             combo.setCurrentIndex(index)
@@ -134,6 +164,10 @@ class BasicInfoPage(DraftPage):
         else:
             chosen.pop(choice_id, None)
         self.session.touch()
+
+    def _show_limit(self, message: str) -> None:
+        self.limit_message.setText(message)
+        self.limit_message.show()
 
     def _set_applicant(self, key: str, text: str) -> None:
         self.draft.applicant[key] = text.strip()
@@ -329,11 +363,12 @@ class ProblemsPage(PartPage):
         self.layout_.addWidget(QLabel("引言（可选）："))
         self.prose.length = None  # the part's length hint counts the problems too, not this intro
         self.prose.set_text(self.part.get("text", ""))
-        self.prose.setMaximumHeight(130)
+        _compact(self.prose, 4)
         self.layout_.addWidget(self.prose)
         self.layout_.addWidget(QLabel("问题及对策（每行一条）："))
         self.table = RowTable(
-            [ColumnSpec("problem", "面临的问题", width=330), ColumnSpec("countermeasure", "对策", width=330)],
+            [ColumnSpec("problem", "面临的问题", width=330, multiline=True),
+             ColumnSpec("countermeasure", "对策", width=330, multiline=True)],
             lambda: {"problem": "", "countermeasure": ""},
         )
         self.table.bind(self.part.setdefault("items", []))
@@ -368,24 +403,30 @@ def _target_setter(i, span):
 class TargetsPage(PartPage):
     def __init__(self, session, node, parent=None):
         super().__init__(session, node, parent)
-        self.prose.setMaximumHeight(170)
+        _compact(self.prose, 3)
         self.layout_.addWidget(self.prose)
         years = self.draft.plan_years
         program = self.program
+
+        def from_guide(row: dict) -> bool:
+            """The guide's indicators: their 指标名称 and 单位 are the guide's words."""
+            return program.indicator(row.get("key")) is not None
+
         columns = [
-            ColumnSpec("name", "指标名称", width=200),
-            ColumnSpec("unit", "单位", width=44),
+            ColumnSpec("name", "指标名称", width=200, guarded=from_guide),
+            ColumnSpec("unit", "单位", width=44, guarded=from_guide),
             ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=108),
             *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=76, getter=_target_getter(i),
                          setter=_target_setter(i, len(years))) for i, y in enumerate(years)),
             ColumnSpec("guide", "指南要求", "readonly", width=100,
                        getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
-            ColumnSpec("note", "说明", width=120),
+            ColumnSpec("note", "说明", width=120, multiline=True),
         ]
         self.table = RowTable(
             columns,
             lambda: {"key": None, "name": "", "unit": "", "baseline": None, "targets": [None] * len(years), "note": ""},
+            max_row_lines=2,
         )
         self.table.bind(self.part.setdefault("indicators", []))
         self.table.changed.connect(self.session.touch)
@@ -408,28 +449,45 @@ class MeasuresPage(PartPage):
 
     def __init__(self, session, node, parent=None):
         super().__init__(session, node, parent)
-        self.layout_.addWidget(QLabel("总述（可选）："))
+        # 总述 above, the measures below, split so the officer can give either more room;
+        # the measure's 具体举措 and its 专栏 are two tabs, so 具体举措 keeps ten lines and
+        # more on a 1366×768 laptop.
         self.prose.length = None  # the part's length hint counts the measures (5, 7, 8…), not this intro
         self.prose.set_text(self.part.get("text", ""))
-        self.prose.setMaximumHeight(90)
-        self.layout_.addWidget(self.prose)
+        intro = QWidget()
+        intro_layout = QVBoxLayout(intro)
+        intro_layout.setContentsMargins(0, 0, 0, 0)
+        intro_layout.addWidget(QLabel("总述（可选）："))
+        intro_layout.addWidget(self.prose, 1)
+        self.prose.edit.setMinimumHeight(_lines_height(self.prose.edit, 2))
         self.tasks = self.part.setdefault("tasks", [])
         split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
         self.task_list = QListWidget()
         for m in self.tasks:
             task = self.program.task(m.get("task", ""))
             self.task_list.addItem(QListWidgetItem(m.get("title") or (task.title if task else m.get("task"))))
-        split.addWidget(self.task_list)
+        left_layout.addWidget(self.task_list, 2)
+        # 指南任务 under the list: the column has room to spare below seven titles.
+        self.guide = QLabel()
+        self.guide.setWordWrap(True)
+        self.guide.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.guide.setStyleSheet("QLabel { background: #f3f6fb; padding: 6px; border: 1px solid #c9d6ea; }")
+        self.guide.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        guide_scroll = QScrollArea()
+        guide_scroll.setWidget(self.guide)
+        guide_scroll.setWidgetResizable(True)
+        guide_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        guide_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_layout.addWidget(guide_scroll, 3)
+        split.addWidget(left)
         editor = QWidget()
         form = QVBoxLayout(editor)
         form.setContentsMargins(6, 0, 0, 0)
-        self.guide = QLabel()
-        self.guide.setWordWrap(True)
-        self.guide.setStyleSheet("QLabel { background: #f3f6fb; padding: 6px; border: 1px solid #c9d6ea; }")
-        form.addWidget(self.guide)
-        row = QFormLayout()
+        row = QGridLayout()
         self.title_edit = QLineEdit()
-        row.addRow("举措标题", self.title_edit)
         self.lead = QLineEdit()
         examples = department_examples(self.program)
         self.lead.setPlaceholderText(f"例如：{examples[0]}" if examples else "从部门名单选择或输入")
@@ -438,23 +496,42 @@ class MeasuresPage(PartPage):
         model = department_model(session)
         self.lead.setCompleter(DepartmentCompleter(model, self.lead))
         self.partners.setCompleter(DepartmentCompleter(model, self.partners, multiple=True))
-        row.addRow("牵头部门", self.lead)
-        row.addRow("配合部门", self.partners)
+        row.addWidget(QLabel("举措标题"), 0, 0)
+        row.addWidget(self.title_edit, 0, 1, 1, 3)
+        row.addWidget(QLabel("牵头部门"), 1, 0)
+        row.addWidget(self.lead, 1, 1)
+        row.addWidget(QLabel("配合部门"), 1, 2)
+        row.addWidget(self.partners, 1, 3)
+        row.setColumnStretch(1, 2)
+        row.setColumnStretch(3, 3)
         form.addLayout(row)
         self.text = ProseEditor((300, 1500), "具体举措：每段一行；可用“1.”开头的短行作小标题。可直接从 Word 粘贴。")
-        form.addWidget(self.text, 3)
-        form.addWidget(QLabel("重大工程（专栏）：每个专栏一个标题，重点项目每行一个（可从 Word 复制多行粘贴）"))
+        projects_tab = QWidget()
+        projects_layout = QVBoxLayout(projects_tab)
+        note = QLabel("每个专栏一个标题，重点项目每行一个（可从 Word 复制多行粘贴）")
+        note.setWordWrap(True)
+        projects_layout.addWidget(note)
         self.projects = ProjectsEditor()
-        self.projects.setMinimumHeight(150)
-        form.addWidget(self.projects, 2)
+        projects_layout.addWidget(self.projects, 1)
+        self.details = QTabWidget()
+        self.details.setDocumentMode(True)
+        self.details.addTab(self.text, "具体举措")
+        self.details.addTab(projects_tab, "重大工程（专栏）")
+        form.addWidget(self.details, 1)
         split.addWidget(editor)
         split.setStretchFactor(1, 3)
-        split.setSizes([230, 600])
+        split.setSizes([250, 600])
         # Task titles are long ("实施“专利引入赋能行动”"): wrap rather than scroll sideways.
         self.task_list.setWordWrap(True)
         self.task_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.task_list.setMinimumWidth(180)
-        self.layout_.addWidget(split, 1)
+        self.body = QSplitter(Qt.Orientation.Vertical)
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(intro)
+        self.body.addWidget(split)
+        self.body.setStretchFactor(1, 1)
+        self.body.setSizes([_lines_height(self.prose.edit, 3) + 50, 1000])
+        self.layout_.addWidget(self.body, 1)
         self.title_edit.textChanged.connect(lambda t: self._set("title", t.strip()))
         self.lead.textChanged.connect(lambda t: self._set("lead", t.strip()))
         self.partners.textChanged.connect(lambda t: self._set("partners", split_departments(t)))
@@ -468,8 +545,10 @@ class MeasuresPage(PartPage):
         self._current = -1
         self._shown = 0
         self.task_list.setCurrentRow(0)
+        self.projects.changed.connect(self._count_projects)
         chain_tab_order(self.review_button, self.prose.edit, self.task_list, self.title_edit, self.lead,
-                        self.partners, self.text.edit, self.projects.panels, self.projects.add_panel,
+                        self.partners, self.text.edit, self.details.tabBar(), self.projects.panels,
+                        self.projects.add_panel,
                         self.projects.remove_panel, self.projects.panel_up, self.projects.panel_down,
                         self.projects.items, self.projects.add_item, self.projects.remove_item,
                         self.projects.item_up, self.projects.item_down)
@@ -487,7 +566,17 @@ class MeasuresPage(PartPage):
         self.partners.setText("、".join(m.get("partners", [])))
         self.text.set_text(m.get("text", ""))
         self.projects.bind(m.setdefault("projects", []))
+        self._count_projects()
         self._current = index
+
+    def _count_projects(self) -> None:
+        """The 专栏 tab says how many this measure has, so none hides behind it."""
+        n = len(self.projects.projects)
+        self.details.setTabText(1, f"重大工程（专栏 {n} 个）" if n else "重大工程（专栏）")
+
+    def show_projects(self) -> None:
+        """The 专栏 tab of the measure shown."""
+        self.details.setCurrentIndex(1)
 
     def _set(self, key: str, value) -> None:
         if self._current < 0:
@@ -515,6 +604,7 @@ class MeasuresPage(PartPage):
             if len(parts) > 2 and parts[2] == "partners":
                 self.partners.setFocus()
             elif len(parts) > 3 and parts[2] == "projects":
+                self.show_projects()
                 self.projects.panels.setCurrentRow(int(parts[3]))
                 if len(parts) > 5 and parts[4] == "items":
                     self.projects.items.setCurrentRow(int(parts[5]))
@@ -522,6 +612,8 @@ class MeasuresPage(PartPage):
                 else:
                     self.projects.panels.setFocus()
             else:
+                if parts[-1] not in ("lead", "title"):
+                    self.details.setCurrentIndex(0)
                 widgets.get(parts[-1], self.text.edit).setFocus()
         else:
             super().focus_field(field)
@@ -530,7 +622,7 @@ class MeasuresPage(PartPage):
 class SchedulePage(PartPage):
     def __init__(self, session, node, parent=None):
         super().__init__(session, node, parent)
-        self.prose.setMaximumHeight(90)
+        _compact(self.prose, 3)
         self.layout_.addWidget(QLabel("说明（可选）："))
         self.layout_.addWidget(self.prose)
         years = self.draft.plan_years
@@ -541,7 +633,7 @@ class SchedulePage(PartPage):
                 # pasted from Excel lands here too; `choices` are the allowed years.
                 ColumnSpec("year", "年度", "year", width=72, choices=[(f"{y}年", y) for y in years]),
                 ColumnSpec("task", "主要任务", "choice", width=170, choices=task_choices),
-                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270, multiline=True),
                 ColumnSpec("lead", "牵头部门", "department", width=130),
                 ColumnSpec("partners", "配合部门", "departments", width=150),
             ],
@@ -584,6 +676,8 @@ class LetterPage(DraftPage):
         layout.addWidget(fixed)
         form = QFormLayout()
         self.signer = QLineEdit(self.draft.organization)
+        limit_line_edit(self.signer, field_max("applicant.organization"), "落款单位",
+                        lambda message: self.signer.setToolTip(message) or self.signer.setPlaceholderText(message))
         self.signer.textChanged.connect(self._set_signer)
         form.addRow("落款单位（即申报单位）", self.signer)
         self.city = QLabel(self.draft.city)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWizard, QWizardPage
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWizard, QWizardPage
 
 from desktop_app.core import completeness
 from desktop_app.ui import item_roles
@@ -27,6 +28,59 @@ STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善"
 # 从往年草稿新建: a page with carried-over items still open (core.review) is ◐ 待核对.
 MARKS[completeness.TO_REVIEW] = "◐"
 STATE_TEXT[completeness.TO_REVIEW] = "待核对"
+
+
+class SideItem(QTreeWidgetItem):
+    """One row of the side outline: a page (its key in the USER role of column 0) or a
+    heading that groups pages (一、建设基础, its `heading`). No Python overrides: the
+    view asks an item for its data many times a paint."""
+
+    heading = ""
+
+
+class OutlineTree(QTreeWidget):
+    """方案目录: the pages as the book's outline, a tree numbered as printed
+    (一、建设基础 › 1.概述 …). count() and item(i) walk the page rows in order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setIndentation(14)
+        self.setAccessibleName("方案目录")
+        self.pages: list[SideItem] = []
+        self.groups: list[tuple[SideItem, list[SideItem]]] = []
+
+    def count(self) -> int:
+        return len(self.pages)
+
+    def item(self, row: int) -> SideItem:
+        return self.pages[row]
+
+    def add_page(self, key: str, parent: SideItem | None = None) -> SideItem:
+        item = SideItem()
+        item.setData(0, item_roles.USER, key)
+        if parent is None:
+            self.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        self.pages.append(item)
+        return item
+
+    def add_group(self, heading: str) -> SideItem:
+        item = SideItem([heading])
+        item.heading = heading
+        item.setData(0, item_roles.USER, "")
+        self.addTopLevelItem(item)
+        self.groups.append((item, []))
+        return item
+
+    def key_of(self, item: QTreeWidgetItem) -> str:
+        """The page a click on `item` opens: its own, or a heading's first page."""
+        key = item.data(0, item_roles.USER)
+        if not key and item.childCount():
+            key = item.child(0).data(0, item_roles.USER)
+        return key or ""
 
 
 class PageHost(QWizardPage):
@@ -139,8 +193,9 @@ class PlanWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
-        self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步")
-        self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
+        # Alt+B / Alt+N, as the labels show; Enter never presses them (keyPressEvent).
+        self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步(&B)")
+        self.setButtonText(QWizard.WizardButton.NextButton, "下一步(&N) >")
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
         self.setButtonText(QWizard.WizardButton.CancelButton, "返回草稿列表")
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
@@ -161,14 +216,25 @@ class PlanWizard(QWizard):
         # 申报总览 first, and built now: a new draft opens on the map of what is to be done.
         self.overview = self.pages_by_key["glance"]
 
-        self.side = QListWidget()
-        self.side.setAccessibleName("方案目录")
-        for key in self._ids:
-            item = QListWidgetItem()
-            item.setData(item_roles.USER, key)
-            self.side.addItem(item)
-        self.side.itemClicked.connect(lambda item: self.go_to(item.data(item_roles.USER)))
-        self.side.itemActivated.connect(lambda item: self.go_to(item.data(item_roles.USER)))
+        self.side = OutlineTree()
+        self._fill_side()
+        self.side.itemClicked.connect(lambda item, _col: self.go_to(self.side.key_of(item)))
+        self.side.itemActivated.connect(lambda item, _col: self.go_to(self.side.key_of(item)))
+        # QWizard makes 下一步 the default button again on every page; Enter on any of
+        # the four is eaten instead (Space still presses a focused one).
+        self._nav_buttons = [self.button(b) for b in (
+            QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)]
+        for button in self._nav_buttons:
+            button.setAutoDefault(False)
+        # Ctrl+PgDn / Ctrl+PgUp: the next / previous page in the outline's order.
+        self._page_keys = [QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_page),
+                           QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_page)]
+        #: Pages the officer has opened: their errors show (a page never visited and
+        #: never filled stays a calm ○ 未填写 until the check is asked for).
+        self.visited: set[str] = set()
+        #: True once the officer asked for the whole check (opened 检查与导出).
+        self.check_asked = False
         self.checks = ChecksPanel()
         self.checks.go_to.connect(self.go_to)
         # Kept as an attribute: QWizard only adopts the side widget when it is
@@ -178,7 +244,9 @@ class PlanWizard(QWizard):
         self.side_panel.setProperty("orientation", "Vertical")  # by name: no Qt namespace (item_roles)
         self.side_panel.addWidget(self.side)
         self.side_panel.addWidget(self.checks)
-        self.side_panel.setSizes([330, 300])
+        # the whole outline without scrolling, the checks below it
+        rows = self.side.topLevelItemCount() + sum(len(children) for _g, children in self.side.groups)
+        self.side_panel.setSizes([self.side.sizeHintForRow(0) * rows + 2 * self.side.frameWidth() + 4, 200])
         self._fit_side_panel()
         self.setSideWidget(self.side_panel)
         self.currentIdChanged.connect(self._on_page_changed)
@@ -203,8 +271,66 @@ class PlanWizard(QWizard):
         self._build_rest.setInterval(0)
         self._build_rest.timeout.connect(self._build_next_page)
         self._after_first_paint.timeout.connect(self._build_rest.start)
+        # After the first paint: the filter's first call builds Qt's event enums (~30 ms).
+        self._after_first_paint.timeout.connect(self._filter_nav_keys)
         # The side list's marks are drawn when the first page is shown (_on_page_changed).
         self._update_custom_buttons()
+
+    def _fill_side(self) -> None:
+        """Pages in wizard order; the outline's parts under their printed headings."""
+        groups: dict[str, SideItem] = {}
+        parent_of = {}
+        for top in self.session.program.outline:
+            for child in top.children:
+                parent_of[child.id] = top
+        for key in self._ids:
+            top = parent_of.get(key)
+            parent = None
+            if top is not None:
+                if top.id not in groups:
+                    groups[top.id] = self.side.add_group(top.heading)
+                parent = groups[top.id]
+            item = self.side.add_page(key, parent)
+            if parent is not None:
+                self.side.groups[-1][1].append(item)
+        self.side.expandAll()
+
+    def next_page(self) -> None:
+        """Ctrl+PgDn: the page after this one in the outline."""
+        keys = list(self._ids)
+        here = keys.index(self.current_key()) if self.current_key() in keys else -1
+        if here + 1 < len(keys):
+            self.go_to(keys[here + 1])
+
+    def previous_page(self) -> None:
+        """Ctrl+PgUp: the page before this one in the outline."""
+        keys = list(self._ids)
+        here = keys.index(self.current_key()) if self.current_key() in keys else 0
+        if here > 0:
+            self.go_to(keys[here - 1])
+
+    def _filter_nav_keys(self) -> None:
+        for button in self._nav_buttons:
+            button.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        from PySide6.QtCore import QEvent, Qt
+
+        if obj in getattr(self, "_nav_buttons", ()) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return True
+        return super().eventFilter(obj, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Enter never turns the page and Esc never closes the draft: QDialog would press
+        下一步 (the default button) on an Enter a field did not use, and reject on Esc.
+        返回草稿列表 is a button of its own."""
+        from PySide6.QtCore import Qt
+
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _fit_side_panel(self) -> None:
         # 17 characters of the interface font (280 px at 9 pt YaHei), so a larger font
@@ -308,10 +434,13 @@ class PlanWizard(QWizard):
             return
         self.session.flush()
         self.session.remember_page(key)
-        for row in range(self.side.count()):
-            if self.side.item(row).data(item_roles.USER) == key:
+        self.visited.add(key)
+        if key == "export":
+            self.check_asked = True
+        for item in self.side.pages:
+            if item.data(0, item_roles.USER) == key:
                 self.side.blockSignals(True)
-                self.side.setCurrentRow(row)
+                self.side.setCurrentItem(item)
                 self.side.blockSignals(False)
         if self._painted:
             self.refresh_marks()  # also refreshes the export page when it is shown
@@ -382,28 +511,61 @@ class PlanWizard(QWizard):
 
         findings = rules.run_checks(self.session.program, self.session.draft)
         self.checks_ready = True
-        self.checks.show_findings(findings)
+        self._findings = findings
+        shown = self.shown_findings(findings)
+        self.checks.show_findings(shown)
+        if len(shown) < len(findings):
+            self.checks.summary.setText(
+                (f"{self.checks.summary.text()}\n" if shown else "")
+                + f"尚未填写、也未打开过的部分暂不列出（{len(findings) - len(shown)} 条）；"
+                  "打开“检查与导出”查看全部检查结果。")
         if self.current_key() == "export":
             self.export_page.refresh(findings)
-        self._findings = findings
         self.refresh_side()
+
+    def shows_findings_on(self, key: str) -> bool:
+        """Whether the findings on page `key` are shown yet: once the officer has opened
+        the page, entered anything on it, or asked for the whole check. A new draft
+        opens calm — its unfilled parts are ○ 未填写, not a list of errors."""
+        return self.check_asked or key in self.visited or self.page_state(key) != completeness.EMPTY
+
+    def shown_findings(self, findings: list) -> list:
+        return [f for f in findings if self.shows_findings_on(f.page)]
 
     def refresh_side(self) -> None:
         """The side list's marks (● ◐ ○) and the overview, from the pages' own completeness
         and the last run of the checks (none yet before the first paint)."""
-        findings = self._findings or []
+        findings = self.shown_findings(self._findings or [])
         states = []
+        part_states = []
         for row in range(self.side.count()):
             item = self.side.item(row)
-            key = item.data(item_roles.USER)
+            key = item.data(0, item_roles.USER)
             title = self.hosts[key].title()
             if key in VIEW_PAGES:
-                item.setText(f"  ▶ {title}")
+                item.setText(0, f"▶ {title}")
                 if key == "export":
-                    states.append((key, title, completeness.COMPLETE))
+                    states.append((key, title, _ready_state(part_states, findings)))
                 continue
             state = self.page_state(key)
             states.append((key, title, state))
-            item.setText(f"{MARKS[state]} {title}")
-            item.setToolTip(STATE_TEXT[state])
+            part_states.append(state)
+            item.setText(0, f"{MARKS[state]} {title}")
+            item.setToolTip(0, STATE_TEXT[state])
+        for group, children in self.side.groups:
+            marks = {child.text(0)[:1] for child in children}
+            mark = next(iter(marks)) if len(marks) == 1 else MARKS[completeness.PARTIAL]
+            group.setText(0, f"{mark} {group.heading}")
         self.overview.show_status(states, findings)
+
+
+def _ready_state(states: list[str], findings: list) -> str:
+    """检查与导出 in 申报总览: ○ while nothing is entered, ● once every page is complete
+    and no error is left, ◐ between."""
+    from desktop_app.core.findings import ERROR
+
+    if all(s == completeness.EMPTY for s in states):
+        return completeness.EMPTY
+    if all(s == completeness.COMPLETE for s in states) and not any(f.severity == ERROR for f in findings):
+        return completeness.COMPLETE
+    return completeness.PARTIAL
