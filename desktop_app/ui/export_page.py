@@ -192,9 +192,20 @@ class ExportPage(DraftPage):
 
             office.warm_up()
 
+    def _preview_layout(self):
+        """The 版式设置 now; the last one read when the draft store has just been closed
+        (a preview job may report back after the draft was closed)."""
+        from desktop_app.core.store import StoreError
+
+        try:
+            self._layout_seen = self.session.layout()
+        except StoreError:
+            pass
+        return getattr(self, "_layout_seen", None)
+
     def _preview_fingerprint(self) -> str:
         """Changes whenever what is printed could change: the draft or the 版式设置."""
-        text = json.dumps(self.draft.data, ensure_ascii=False, sort_keys=True) + repr(self.session.layout())
+        text = json.dumps(self.draft.data, ensure_ascii=False, sort_keys=True) + repr(self._preview_layout())
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
     def _on_draft_edited(self) -> None:
@@ -216,7 +227,7 @@ class ExportPage(DraftPage):
         if key == self._preview_key:
             self.preview.set_stale(False)
             return
-        job = PreviewJob(self.draft, self.session.layout(), self.preview.thumb_width_px(), key)
+        job = PreviewJob(self.draft, self._preview_layout(), self.preview.thumb_width_px(), key)
         job.laid_out.connect(self._preview_laid_out)
         job.pages_ready.connect(self.preview.set_page_images)
         job.failed.connect(self._preview_failed)
