@@ -185,6 +185,10 @@ class BookPreview(QWidget):
         self._placeholder: QIcon | None = None
         self._drawn: set[int] = set()
         self._pending: list = []  # (page index, QImage) not yet on their page
+        self._pending_timer = QTimer(self)  # a child: it goes with the widget, callbacks and all
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(0)
+        self._pending_timer.timeout.connect(self._apply_pending)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.headings)
         self.splitter.addWidget(self.pages)
@@ -271,10 +275,9 @@ class BookPreview(QWidget):
         """Pictures of pages first, first+1, … (QImage, drawn thumb_width_px() wide, framed
         by frame_page): put on their pages a few per turn of the event loop, so that the
         window never waits for a dozen at once."""
-        start = not self._pending
         self._pending += [(first + offset, image) for offset, image in enumerate(images)]
-        if start:
-            QTimer.singleShot(0, self._apply_pending)
+        if not self._pending_timer.isActive():
+            self._pending_timer.start()
 
     def _apply_pending(self) -> None:
         ratio = self.devicePixelRatioF() or 1.0
@@ -290,7 +293,7 @@ class BookPreview(QWidget):
             item.setIcon(icon)
             self._drawn.add(index)
         if self._pending:
-            QTimer.singleShot(0, self._apply_pending)
+            self._pending_timer.start()
 
     def drawn_count(self) -> int:
         return len(self._drawn)
