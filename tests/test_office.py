@@ -106,9 +106,8 @@ warm = office.shared()
 warm.ensure_started()
 print(json.dumps({"pids": warm.pids(), "work": str(warm.work_dir), "sockets": warm._sockets}), flush=True)
 print("converting", flush=True)
-make_pdf(docx, out / "大.pdf")
-print("finished", flush=True)
-time.sleep(60)
+while True:  # one conversion after another: whenever the kill comes, one is under way
+    make_pdf(docx, out / "大.pdf")
 """
 
 
@@ -123,10 +122,10 @@ def test_killing_the_program_mid_pdf_leaves_no_libreoffice_and_no_files(tmp_path
     try:
         facts = json.loads(child.stdout.readline())
         assert child.stdout.readline().strip() == "converting"
-        time.sleep(0.5)  # LibreOffice is laying the 66 pages out now
+        time.sleep(0.5)  # LibreOffice is laying the 66 pages out (again) now
         below = _descendants(child.pid)
         assert set(facts["pids"]) <= below, (facts, below)
-        assert child.poll() is None and not (tmp_path / "大.pdf").exists(), "the PDF was made too soon"
+        assert child.poll() is None
         os.kill(child.pid, how)
         child.wait(timeout=10)
     finally:
