@@ -251,7 +251,7 @@ def _stall_preview(draft_file: str, runs: str) -> None:
 
     def ready() -> bool:
         p = page.preview
-        return not page.preview_busy and p.mode == "pdf" and p.drawn_count() == p.page_count() > 0
+        return not page.preview_busy and p.mode == "pdf" and p.page_count() > 0 and p.complete()
 
     def wait(limit: float = 240) -> None:
         end = time.monotonic() + limit

@@ -179,10 +179,11 @@ def test_print_makes_the_pdf_and_sends_it(qtbot, window, monkeypatch):
 
 
 # the real pages (LibreOffice) ---------------------------------------------------------------------
-def _needs_pdf_preview():
+def _needs_pdf_preview(draw: bool = True):
+    from desktop_app.book.pdf import find_pdftoppm
     from desktop_app.ui.export_page import ExportPage
 
-    if not ExportPage.pdf_preview_possible():
+    if not ExportPage.pdf_preview_possible() or (draw and find_pdftoppm() is None):
         pytest.skip("needs LibreOffice and pdftoppm")
 
 
@@ -273,3 +274,20 @@ def test_bind_sheet_has_the_preview_pages(qtbot, window):
     total = page.preview.page_count()
     assert sheet.parts[-1].pages[1] == total and "此后草稿已修改" not in sheet.pages_note
     assert [p.pages for p in sheet.parts] == page_ranges([p.pages[0] for p in sheet.parts], total)
+
+
+@pytest.mark.libreoffice
+def test_without_pdftoppm_the_preview_still_has_the_pdfs_pages_and_outline(qtbot, window, monkeypatch):
+    """Windows rarely has poppler: the page count and outline are still the PDF's, and it says why
+    the pages are not drawn."""
+    _needs_pdf_preview(draw=False)
+    from desktop_app.book import pdf
+
+    monkeypatch.setattr(pdf, "find_pdftoppm", lambda: None)
+    page = _export_page(window)
+    page.show_preview()
+    assert page.wait_for_preview()
+    assert page.preview.mode == "pdf" and page.preview.complete() and page.preview.drawn_count() == 0
+    assert page.preview.page_count() > 30 and "没有 pdftoppm" in page.preview.caption.text()
+    assert page.tabs.tabText(1) == f"预览（{page.preview.page_count()} 页）"
+    assert "1.概述" in page.preview.heading_texts()

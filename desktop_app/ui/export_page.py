@@ -179,9 +179,10 @@ class ExportPage(DraftPage):
     # the PDF preview ---------------------------------------------------------------------
     @staticmethod
     def pdf_preview_possible() -> bool:
-        from desktop_app.book.pdf import find_pdftoppm, find_soffice
+        """LibreOffice is there: the preview is the PDF (its pages drawn when pdftoppm is there too)."""
+        from desktop_app.book.pdf import find_soffice
 
-        return find_soffice() is not None and find_pdftoppm() is not None
+        return find_soffice() is not None
 
     def _warm_up(self) -> None:
         """Start LibreOffice in the background, so the first PDF or preview needs no start."""
@@ -242,7 +243,10 @@ class ExportPage(DraftPage):
         job = self._preview_job
         if job is None:
             return
-        self.preview.show_layout(book_layout, dt.datetime.now().strftime("%H:%M:%S"))
+        from desktop_app.book.pdf import find_pdftoppm
+
+        self.preview.show_layout(book_layout, dt.datetime.now().strftime("%H:%M:%S"),
+                                 drawable=find_pdftoppm() is not None)
         self._preview_key = job.fingerprint
         self.tabs.setTabText(1, f"预览（{book_layout.pages} 页）")
         if job.fingerprint != self._preview_fingerprint():
@@ -267,8 +271,7 @@ class ExportPage(DraftPage):
 
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:
-            if not self.preview_busy and (self.preview.mode != "pdf"
-                                          or self.preview.drawn_count() == self.preview.page_count()):
+            if not self.preview_busy and (self.preview.mode != "pdf" or self.preview.complete()):
                 return True
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             time.sleep(0.005)

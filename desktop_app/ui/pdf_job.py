@@ -63,7 +63,7 @@ class PreviewJob(BookJob):
 
     def work(self, progress) -> Path:
         from desktop_app.book.export import export_docx
-        from desktop_app.book.pdf import make_pdf, render_pages, scratch
+        from desktop_app.book.pdf import find_pdftoppm, make_pdf, render_pages, scratch
         from desktop_app.ui.preview import frame_page
 
         started = time.monotonic()
@@ -78,6 +78,8 @@ class PreviewJob(BookJob):
             self.laid_out.emit(book_layout)
             _record_pages(self._draft, pdf, book_layout.as_sections())
             first, chunk = 1, self.FIRST_CHUNK
+            if find_pdftoppm() is None:  # Windows without poppler: page count and outline only
+                first = book_layout.pages + 1
             while first <= book_layout.pages and not self.cancelled:
                 last = min(book_layout.pages, first + chunk - 1)
                 files = render_pages(pdf, folder, self.width_px, first, last)

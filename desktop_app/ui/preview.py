@@ -182,7 +182,8 @@ class BookPreview(QWidget):
         self.caption.setAccessibleName("预览说明")
         self.stale = False
         self._caption_text = ""
-        self._placeholder: QIcon | None = None
+        self._placeholder: tuple[str, QIcon] | None = None
+        self._undrawable = False
         self._drawn: set[int] = set()
         self._pending: list = []  # (page index, QImage) not yet on their page
         self._pending_timer = QTimer(self)  # a child: it goes with the widget, callbacks and all
@@ -239,9 +240,11 @@ class BookPreview(QWidget):
         """The width pages are drawn at, in device pixels (sharp on a 150 %/200 % screen)."""
         return round(self.THUMB_WIDTH * (self.devicePixelRatioF() or 1.0))
 
-    def show_layout(self, book_layout, when: str = "") -> None:
-        """The PDF is made: its outline, and one page slot per PDF page (drawn as they come)."""
+    def show_layout(self, book_layout, when: str = "", drawable: bool = True) -> None:
+        """The PDF is made: its outline, and one page slot per PDF page (drawn as they come;
+        `drawable` False: no pdftoppm on this computer, the slots say so)."""
         self.mode = "pdf"
+        self._undrawable = not drawable
         self.doc = None
         count = book_layout.pages
         self._heading_pages = [(text, level, max(0, page - 1)) for text, level, page in book_layout.headings]
@@ -251,7 +254,7 @@ class BookPreview(QWidget):
         try:
             self.pages.clear()
             width = self.THUMB_WIDTH
-            icon = self._placeholder_icon()
+            icon = self._placeholder_icon("正在绘制…" if drawable else "未安装 pdftoppm\n无法绘出页面")
             for index in range(count):
                 item = QListWidgetItem(icon, f"第 {index + 1} 页")
                 item.setData(Qt.ItemDataRole.UserRole, index)
@@ -265,7 +268,9 @@ class BookPreview(QWidget):
             self.pages.scrollToItem(self.pages.item(current), QListWidget.ScrollHint.PositionAtTop)
         self.stale = False
         self._set_caption(f"与导出的 PDF 完全相同（LibreOffice 排版）：共 {count} 页，"
-                          f"含各部分从奇数页开始插入的空白页" + (f"；{when} 生成" if when else "") + "。")
+                          f"含各部分从奇数页开始插入的空白页" + (f"；{when} 生成" if when else "") + "。"
+                          + ("" if drawable else "这台电脑没有 pdftoppm（poppler），只列出页码和大纲，"
+                             "页面内容请导出 PDF 后查看。"))
         self.refreshed.emit(count)
 
     #: Pictures put on pages per turn of the event loop (each is a few ms on a busy machine).
@@ -298,18 +303,24 @@ class BookPreview(QWidget):
     def drawn_count(self) -> int:
         return len(self._drawn)
 
-    def _placeholder_icon(self) -> QIcon:
-        if self._placeholder is None:
+    def complete(self) -> bool:
+        """Every page shown as it will be (or, without pdftoppm, every page listed)."""
+        if self.mode != "pdf":
+            return self.mode == "approximate"
+        return self._undrawable or self.drawn_count() == self.page_count()
+
+    def _placeholder_icon(self, text: str = "正在绘制…") -> QIcon:
+        if self._placeholder is None or self._placeholder[0] != text:
             width = self.THUMB_WIDTH
             pixmap = QPixmap(width, round(width * 297 / 210))
             pixmap.fill(QColor("#f4f4f4"))
             painter = QPainter(pixmap)
             painter.setPen(QColor("#9a9a9a"))
             painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
-            painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "正在绘制…")
+            painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
             painter.end()
-            self._placeholder = QIcon(pixmap)
-        return self._placeholder
+            self._placeholder = (text, QIcon(pixmap))
+        return self._placeholder[1]
 
     def set_stale(self, stale: bool, text: str = "") -> None:
         """Say that the pages shown are older than the draft (or no longer are)."""
