@@ -36,7 +36,8 @@ def test_park_sample_pages(qtbot, window):
     assert basic.date.date() == QDate(2022, 1, 20)
     assert pages["measures"].task_list.count() == 8
     assert [v for _label, v in pages["schedule"].table.columns[0].choices] == [2022, 2023]
-    assert pages["targets"].table.table.columnCount() == 3 + 2 + 2  # name, unit, base, 2 years, guide, note
+    # name, unit, base, 2 years, guide, note, then format 2's 指标类型 and 定性目标
+    assert pages["targets"].table.table.columnCount() == 3 + 2 + 2 + 2
     # every editing page is complete; 申报总览 (first) and 检查与导出 (last) carry no mark
     assert [wiz.side.item(i).text(0)[0] for i in range(1, wiz.side.count() - 1)] == ["●"] * (wiz.side.count() - 2)
 

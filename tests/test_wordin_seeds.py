@@ -280,8 +280,9 @@ def test_tables_recognised_from_their_header_words_cell_by_cell(tmp_path):
     assert inds[0]["note"] == "2023年：增长20%以上；以备案为准"  # words kept where no number fits
     assert draft.part("schedule")["rows"] == [
         {"year": 2021, "task": "top_design", "progress": "印发实施方案", "lead": "市市场监管局",
-         "partners": ["市科技局", "市财政局"]},
-        {"year": 2021, "task": "自拟的任务", "progress": "完成摸底", "lead": "市科技局", "partners": []},
+         "partners": ["市科技局", "市财政局"], "measure": "m1"},  # format 2: the task's first measure
+        {"year": 2021, "task": "自拟的任务", "progress": "完成摸底", "lead": "市科技局", "partners": [],
+         "measure": None},
     ]
     assert paragraphs(draft.text("safeguards")) == ["资金来源｜金额（万元）", "市级财政｜3000"]
     assert (report.indicator_tables, report.schedule_tables, report.text_tables) == (1, 1, 1)

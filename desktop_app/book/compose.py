@@ -135,8 +135,10 @@ def schedule_table(program: Program, draft: Draft) -> Table:
     body = []
     for row in rows:
         task = program.task(row.get("task", ""))
+        end = row.get("year_end")
         body.append((
-            f"{row['year']}年" if row.get("year") else "",
+            (f"{row['year']}—{end}年" if isinstance(end, int) and end != row["year"] else f"{row['year']}年")
+            if row.get("year") else "",
             task.title if task else row.get("task", ""),
             row.get("progress", ""),
             row.get("lead", ""),
@@ -182,19 +184,21 @@ def _measures(program: Program, part: dict, level: int) -> list:
     return blocks
 
 
+#: How each part kind (core.part_kinds) prints: (program, draft, part, level) → blocks.
+PART_BLOCKS = {
+    "prose": lambda program, draft, part, level: _text_blocks(part.get("text", ""), level),
+    "problems": lambda program, draft, part, level: _problems(part, level),
+    "targets": lambda program, draft, part, level:
+        _text_blocks(part.get("text", ""), level) + [indicator_table(program, draft)],
+    "measures": lambda program, draft, part, level: _measures(program, part, level),
+    "schedule": lambda program, draft, part, level:
+        _text_blocks(part.get("text", ""), level) + [schedule_table(program, draft)],
+}
+
+
 def _part_blocks(program: Program, draft: Draft, node: OutlineNode, level: int) -> list:
-    part = draft.part(node.id)
-    if node.kind == "prose":
-        return _text_blocks(part.get("text", ""), level + 1)
-    if node.kind == "problems":
-        return _problems(part, level + 1)
-    if node.kind == "targets":
-        return _text_blocks(part.get("text", ""), level + 1) + [indicator_table(program, draft)]
-    if node.kind == "measures":
-        return _measures(program, part, level + 1)
-    if node.kind == "schedule":
-        return _text_blocks(part.get("text", ""), level + 1) + [schedule_table(program, draft)]
-    return []
+    build = PART_BLOCKS.get(node.kind)
+    return build(program, draft, draft.part(node.id), level + 1) if build else []
 
 
 def _outline_blocks(program: Program, draft: Draft) -> list:

@@ -31,34 +31,11 @@ def shift_years(text: str, delta: int, period: tuple[int, int] | None = None) ->
     return move_plan_years(text, period or (1990, 2099), delta)
 
 
-def _text_fields(data: dict[str, Any]) -> Iterator[tuple[str, dict, str]]:
-    """(path, container, key) of every free-text field of a draft document."""
-    for part_id, part in data.get("parts", {}).items():
-        base = f"parts.{part_id}"
-        if "text" in part:
-            yield f"{base}.text", part, "text"
-        for n, item in enumerate(part.get("items", [])):
-            for key in ("problem", "countermeasure"):
-                if key in item:
-                    yield f"{base}.items.{n}.{key}", item, key
-        for n, ind in enumerate(part.get("indicators", [])):
-            for key in ("name", "note"):
-                if key in ind:
-                    yield f"{base}.indicators.{n}.{key}", ind, key
-        for n, task in enumerate(part.get("tasks", [])):
-            for key in ("title", "text"):
-                if key in task:
-                    yield f"{base}.tasks.{n}.{key}", task, key
-            for k, project in enumerate(task.get("projects", [])):
-                yield f"{base}.tasks.{n}.projects.{k}.title", project, "title"
-                items = project.get("items", [])
-                for j in range(len(items)):
-                    yield f"{base}.tasks.{n}.projects.{k}.items.{j}", items, j
-        for n, row in enumerate(part.get("rows", [])):
-            if "progress" in row:
-                yield f"{base}.rows.{n}.progress", row, "progress"
-    for n, att in enumerate(data.get("attachments", [])):
-        yield f"attachments.{n}.title", att, "title"
+def _text_fields(data: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+    """(path, container, key) of every free-text field of a draft document (core.fields)."""
+    from desktop_app.core.fields import carried_texts
+
+    return carried_texts(data)
 
 
 class _Items:
@@ -123,13 +100,14 @@ def carry_over(old: Draft, new_year: int) -> Draft:
             container[key] = _carry_text(path, value, period, delta, out)
     for part_id, part in data.get("parts", {}).items():
         rows = part.get("rows", [])
-        before = [r.get("year") for r in rows]
-        for row in rows:
-            if isinstance(row.get("year"), int) and not isinstance(row.get("year"), bool):
-                row["year"] += delta
-        after = [r.get("year") for r in rows]
-        if before != after:
-            out.add(f"parts.{part_id}.rows.year", rv.CHANGED, before, after, label="进度安排各行的年份")
+        for key, label in (("year", "进度安排各行的年份"), ("year_end", "进度安排各行的截止年度")):
+            before = [r.get(key) for r in rows]
+            for row in rows:
+                if isinstance(row.get(key), int) and not isinstance(row.get(key), bool):
+                    row[key] += delta
+            after = [r.get(key) for r in rows]
+            if before != after:
+                out.add(f"parts.{part_id}.rows.{key}", rv.CHANGED, before, after, label=label)
         for n, ind in enumerate(part.get("indicators", [])):
             if ind.get("baseline") is not None:
                 base = ind["baseline"]

@@ -32,69 +32,27 @@ class Gap:
     message: str
 
 
+def row_years(rows: list) -> list[int]:
+    """The plan years schedule rows cover (a span year…year_end counts each year)."""
+    from desktop_app.core.part_kinds.schedule import row_years as years
+
+    return years(rows)
+
+
 def live_count(node: OutlineNode, part: dict) -> int:
     """字数 the length hint is about: the part's text; for 建设举措 the measures themselves."""
-    n = char_count(part.get("text", ""))
-    if node.kind == "measures":
-        for m in part.get("tasks", []):
-            n += char_count(m.get("text", ""))
-            for project in m.get("projects", []):
-                n += char_count(project.get("title", ""))
-                n += sum(char_count(x) for x in project.get("items", []) if isinstance(x, str))
-    return n
+    from desktop_app.core.part_kinds import kind
 
-
-def _prose_gaps(node: OutlineNode, part: dict) -> list[Gap]:
-    n = char_count(part.get("text", ""))
-    if n == 0:
-        return [Gap(node.id, "text", f"“{node.heading}”还没有填写正文")]
-    if node.length and n < node.length[0]:
-        return [Gap(node.id, "text", f"“{node.heading}”正文 {n} 字，建议不少于 {node.length[0]} 字")]
-    return []
+    spec = kind(node.kind)
+    return spec.counted(part) if spec is not None and spec.counted else char_count(part.get("text", ""))
 
 
 def part_gaps(program: Program, draft: Draft, node: OutlineNode) -> list[Gap]:
-    """What is missing from one outline part."""
-    part = draft.part(node.id)
-    gaps: list[Gap] = []
-    if node.kind == "prose":
-        return _prose_gaps(node, part)
-    if node.kind == "problems":
-        gaps += [g for g in _prose_gaps(node, part) if char_count(part.get("text", "")) == 0 and not part.get("items")]
-        items = part.get("items", [])
-        if not items:
-            gaps.append(Gap(node.id, "items", f"“{node.heading}”还没有列出问题及对策"))
-        for n, item in enumerate(items, 1):
-            if not item.get("problem", "").strip() or not item.get("countermeasure", "").strip():
-                gaps.append(Gap(node.id, f"items.{n - 1}", f"“{node.heading}”第{n}条问题或对策未填写完整"))
-        return gaps
-    if node.kind == "targets":
-        if char_count(part.get("text", "")) == 0:
-            gaps.append(Gap(node.id, "text", f"“{node.heading}”还没有填写正文"))
-        for n, ind in enumerate(part.get("indicators", []), 1):
-            targets = ind.get("targets", [])
-            if ind.get("baseline") is None or len(targets) < len(draft.plan_years) or any(t is None for t in targets):
-                gaps.append(Gap(node.id, f"indicators.{n - 1}", f"指标“{ind.get('name', '')}”的基期值或各年目标值未填写完整"))
-        return gaps
-    if node.kind == "measures":
-        for n, m in enumerate(part.get("tasks", []), 1):
-            task = program.task(m.get("task", ""))
-            name = m.get("title") or (task.title if task else m.get("task", ""))
-            if char_count(m.get("text", "")) == 0:
-                gaps.append(Gap(node.id, f"tasks.{n - 1}.text", f"建设举措“{name}”还没有填写具体举措"))
-            if not m.get("lead", "").strip():
-                gaps.append(Gap(node.id, f"tasks.{n - 1}.lead", f"建设举措“{name}”还没有填写牵头部门"))
-        return gaps
-    if node.kind == "schedule":
-        rows = part.get("rows", [])
-        if not rows:
-            return [Gap(node.id, "rows", "进度安排还没有任何条目")]
-        years = {r.get("year") for r in rows}
-        for y in draft.plan_years:
-            if y not in years:
-                gaps.append(Gap(node.id, "rows", f"进度安排缺少 {y} 年的工作"))
-        return gaps
-    return gaps
+    """What is missing from one outline part (each part kind says, core.part_kinds)."""
+    from desktop_app.core.part_kinds import kind
+
+    spec = kind(node.kind)
+    return spec.gaps(program, draft, node, draft.part(node.id)) if spec is not None and spec.gaps else []
 
 
 def basic_gaps(draft: Draft, program: Program | None = None) -> list[Gap]:

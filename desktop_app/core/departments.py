@@ -55,7 +55,7 @@ def rename_department(draft: Draft, old: str, new: str) -> int:
     old, new = old.strip(), new.strip()
     if not old or not new or old == new:
         return 0
-    names = draft.departments
+    names = draft.writable("departments")
     if old in names:
         if new in names:
             names.remove(old)
@@ -88,6 +88,6 @@ def remember(draft: Draft, names: list[str] | str) -> bool:
     grew = False
     for name in names:
         if name and name not in draft.departments:
-            draft.departments.append(name)
+            draft.writable("departments").append(name)
             grew = True
     return grew

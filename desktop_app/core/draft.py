@@ -13,11 +13,16 @@ from typing import Any
 from desktop_app.core.program import Program
 
 FORMAT_NAME = "patent-conversion-draft"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # desktop_app.core.draft_format upgrades format 1 when read
 
 
 class Draft:
-    """An application draft; `data` is the JSON document (mutated in place by editors)."""
+    """An application draft; `data` is the JSON document (mutated in place by editors).
+
+    The getters only read: a missing key reads as empty and is not added (checking
+    a draft never changes it). Editors that write ask for the container with
+    `writable(key)` / `part_for_edit(part_id)`, which create it when missing.
+    """
 
     __slots__ = ("data",)
 
@@ -44,7 +49,8 @@ class Draft:
     # applicant and years --------------------------------------------------
     @property
     def applicant(self) -> dict[str, str]:
-        return self.data.setdefault("applicant", {"organization": "", "city": ""})
+        value = self.data.get("applicant")
+        return value if isinstance(value, dict) else {}
 
     @property
     def city(self) -> str:
@@ -72,32 +78,42 @@ class Draft:
 
     # parts ----------------------------------------------------------------
     def part(self, part_id: str) -> dict[str, Any]:
-        """The content of one outline part, created empty on first use."""
+        """The content of one outline part ({} when it has none; nothing is added)."""
+        part = (self.data.get("parts") or {}).get(part_id)
+        return part if isinstance(part, dict) else {}
+
+    def part_for_edit(self, part_id: str) -> dict[str, Any]:
+        """The content of one outline part to write into, created empty when missing."""
         return self.data.setdefault("parts", {}).setdefault(part_id, {})
+
+    def writable(self, key: str) -> Any:
+        """A top-level container to write into (applicant, choices, departments,
+        attachments, letter), created empty when missing."""
+        return self.data.setdefault(key, [] if key in ("departments", "attachments") else {})
 
     def text(self, part_id: str) -> str:
         return self.data.get("parts", {}).get(part_id, {}).get("text", "")
 
     def set_text(self, part_id: str, text: str) -> None:
-        self.part(part_id)["text"] = text
+        self.part_for_edit(part_id)["text"] = text
 
     @property
     def letter_date(self) -> str:
         """落款日期 of the 信用承诺书; for a program without a letter, the 申报日期."""
-        return self.data.setdefault("letter", {}).get("date", "")
+        return (self.data.get("letter") or {}).get("date", "")
 
     @property
     def choices(self) -> dict[str, str]:
         """The applicant's answers to the program's `choices` (e.g. 主攻产业链), by choice id."""
-        return self.data.setdefault("choices", {})
+        return self.data.get("choices") or {}
 
     @property
     def departments(self) -> list[str]:
-        return self.data.setdefault("departments", [])
+        return self.data.get("departments") or []
 
     @property
     def attachments(self) -> list[dict[str, Any]]:
-        return self.data.setdefault("attachments", [])
+        return self.data.get("attachments") or []
 
     def copy(self) -> "Draft":
         return Draft(copy.deepcopy(self.data))
@@ -160,29 +176,8 @@ def new_draft(
         "departments": [],
         "attachments": [],
     }
-    draft = Draft(data)
+    from desktop_app.core.part_kinds import kind
+
     for node in program.parts():
-        part = draft.part(node.id)
-        part["text"] = ""
-        if node.kind == "problems":
-            part["items"] = []
-        elif node.kind == "targets":
-            part["indicators"] = [
-                {
-                    "key": ind.key,
-                    "name": ind.name,
-                    "unit": ind.unit,
-                    "baseline": None,
-                    "targets": [None] * program.period_years,
-                    "note": "",
-                }
-                for ind in program.indicators
-            ]
-        elif node.kind == "measures":
-            part["tasks"] = [
-                {"task": t.id, "title": t.title, "text": "", "lead": "", "partners": [], "projects": []}
-                for t in program.tasks
-            ]
-        elif node.kind == "schedule":
-            part["rows"] = []
-    return draft
+        data["parts"][node.id] = kind(node.kind).new(program)
+    return Draft(data)

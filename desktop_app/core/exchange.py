@@ -165,6 +165,9 @@ def draft_from_json_text(text: str, source: str = "") -> Draft:
         raise DraftFormatError([str(exc)], source) from exc
     except RecursionError as exc:
         raise DraftFormatError(["嵌套层次过深，不是本程序的草稿文件"], source) from exc
+    from desktop_app.core.draft_format import upgrade
+
+    data = upgrade(data)  # a format-1 file is read as format 2 (measure links, indicator kinds)
     try:
         problems = validate_document(data)
     except RecursionError as exc:  # parsed, yet too deep for the validator

@@ -38,7 +38,7 @@ def parse_number(text: str) -> float | None:
 
 def format_number(value: float | int | str | None) -> str:
     """None → ''; 225.0 → '225'; 18.60 → '18.6' (no exponent, no trailing zeros);
-    a reason (不适用, 未统计) as it is."""
+    a reason for an empty figure (未统计, 不适用) as it is."""
     if value is None:
         return ""
     if isinstance(value, str):

@@ -1,11 +1,12 @@
-"""Differences between two states of a draft, part by part, paragraph by paragraph."""
+"""Differences between two states of a draft, field by field (every field the draft
+format declares: texts, departments, figures, years, links), texts paragraph by paragraph."""
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
 
-from desktop_app.core.carry_over import _text_fields
 from desktop_app.core.draft import Draft
+from desktop_app.core.fields import values
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,11 @@ class FieldDiff:
 
 def _texts(draft: Draft) -> dict[str, str]:
     # The walk only reads here, so the caller's draft needs no copy.
-    return {path: str(container[key]) for path, container, key in _text_fields(draft.data)}
+    return values(draft.data)
 
 
 def diff_drafts(old: Draft, new: Draft) -> list[FieldDiff]:
-    """Every text field that differs, with unified-diff lines per paragraph."""
+    """Every field that differs, with unified-diff lines per paragraph."""
     a, b = _texts(old), _texts(new)
     out = []
     for path in dict.fromkeys([*a, *b]):

@@ -31,24 +31,16 @@ _MISSING = object()
 
 def page_of(path: str) -> str:
     """The wizard page a document path is edited on: parts.foundation.text → foundation."""
-    bits = path.split(".")
-    if bits[0] == "parts" and len(bits) >= 2:
-        return bits[1]
-    if bits[0] in ("letter", "attachments", "eligibility"):
-        return bits[0]
-    return "basic"
+    from desktop_app.core.fields import page_field
+
+    return page_field(path)[0]
 
 
 def field_of(path: str) -> str:
     """The field on its page, as the wizard's focus_field takes it (rules' convention)."""
-    bits = path.split(".")
-    if bits[0] == "parts" and len(bits) >= 3:
-        return ".".join(bits[2:])
-    if bits[0] == "letter" and len(bits) >= 2:
-        return ".".join(bits[1:])
-    if bits[0] in ("attachments", "choices"):
-        return path
-    return bits[-1] if bits[0] != "parts" else ""
+    from desktop_app.core.fields import page_field
+
+    return page_field(path)[1]
 
 
 def _as_item(raw: Any, n: int) -> dict:
@@ -72,12 +64,12 @@ def _owned(draft: Draft) -> list[dict]:
 
 def resolve(data: dict, path: str) -> Any:
     """The value at a document path (parts.x.tasks.0.text), or _MISSING. A schedule's
-    "rows.year" is the list of its rows' years."""
+    "rows.year" is the list of its rows' years ("rows.year_end" of their spans' last years)."""
     node: Any = data
     bits = path.split(".")
-    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] == "year":
+    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] in ("year", "year_end"):
         rows = ((data.get("parts") or {}).get(bits[1]) or {}).get("rows")
-        return [r.get("year") for r in rows] if isinstance(rows, list) else _MISSING
+        return [r.get(bits[3]) for r in rows] if isinstance(rows, list) else _MISSING
     for bit in bits:
         if isinstance(node, dict) and bit in node:
             node = node[bit]
@@ -90,12 +82,15 @@ def resolve(data: dict, path: str) -> Any:
 
 def _assign(data: dict, path: str, value: Any) -> bool:
     bits = path.split(".")
-    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] == "year":
+    if len(bits) == 4 and bits[0] == "parts" and bits[2] == "rows" and bits[3] in ("year", "year_end"):
         rows = data["parts"][bits[1]]["rows"]
         if len(rows) != len(value):
             return False
         for row, year in zip(rows, value):
-            row["year"] = year
+            if year is None and bits[3] == "year_end":
+                row.pop("year_end", None)
+            else:
+                row[bits[3]] = year
         return True
     parent = resolve(data, ".".join(bits[:-1])) if len(bits) > 1 else data
     key: Any = bits[-1]
@@ -203,33 +198,22 @@ def shown_value(item: dict, which: str) -> str:
 
 def page_title(program, page: str) -> str:
     """A page key as the officer reads it: foundation → 2.专利转化基础."""
-    names = {"basic": "基本信息", "eligibility": "申报条件自查", "attachments": "附件材料",
-             "letter": program.letter.title if program.letter is not None else "申报日期"}
-    if page in names:
-        return names[page]
-    try:
-        return program.node(page).heading
-    except KeyError:
-        return "未归位的内容"  # a part the draft's program no longer has (program_move)
+    from desktop_app.core.fields import page_title as title
+
+    return title(program, page)
 
 
 def item_label(program, item: dict) -> str:
     """Where an item sits, in words: 正文, 第4条对策, “加强顶层设计”的具体举措, 第2行的进度安排…"""
     if item.get("label"):
         return item["label"]
+    from desktop_app.core.fields import label
+
     bits = item["path"].split(".")
     if bits[0] != "parts" or len(bits) < 3:
         return page_title(program, page_of(item["path"]))
-    rest = bits[2:]
-    n = int(rest[1]) + 1 if len(rest) > 1 and rest[1].isdigit() else 0
-    if rest[0] == "text":
+    if bits[2:] == ["text"]:
         return "正文"
-    if rest[0] == "items" and len(rest) >= 3:
-        return f"第{n}条{'问题' if rest[2] == 'problem' else '对策'}"
-    if rest[0] == "indicators" and len(rest) >= 3:
-        return f"第{n}个指标的{'名称' if rest[2] == 'name' else '说明'}"
-    if rest[0] == "tasks":
-        return f"第{n}项举措" + ("的标题" if rest[-1] == "title" else "的专栏" if "projects" in rest else "")
-    if rest[0] == "rows":
-        return f"第{n}行的进度安排"
-    return ".".join(rest)
+    whole = label(program, item["path"])
+    heading = f"“{page_title(program, bits[1])}”"
+    return whole[len(heading):] if whole.startswith(heading) else whole

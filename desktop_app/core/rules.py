@@ -24,6 +24,10 @@ Rule ids and severities:
     targets.growth            error    a yearly target (or the 年均 growth) below the guide's growth threshold
     targets.total             error    a yearly target (or the 年均 value) below the guide's absolute threshold
     targets.qualitative       hint     建设目标 prose silent on a qualitative target of the guide
+    targets.unit              warning  an indicator's unit cannot be its guide indicator's (% against 亿元),
+                                       or a growth-rate indicator not in %
+    measures.tasks            warning  a guide task answered by no measure
+    measures.project_title    warning  a 专栏 (key projects) without its title
     choices.unlisted          warning  a choice answered with a value the guide does not list (hint when
                                        the program lets the officer type one: editable)
     eligibility.unconfirmed   warning  a 申报条件 not yet answered
@@ -32,7 +36,7 @@ Rule ids and severities:
     period.span               error    建设期 not program.period_years long
     schedule.years            error    a plan year without any schedule row
     schedule.out_of_period    error    a schedule row whose year is outside the plan period
-    schedule.tasks            warning  a measure's task never scheduled
+    schedule.tasks            warning  a measure no schedule row refers to (rows[].measure, format 2)
     schedule.departments      hint     a schedule department named in no measure
     letter.signer             warning  signer (申报单位) does not start with the applicant city (only
                                        for a program with a 信用承诺书 signed by a city)
@@ -154,65 +158,29 @@ def _part(draft: Draft, part_id: str) -> dict:
 def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str, str]]:
     """(page, field, label, text) of every free-text field a user types, in page order.
 
-    Like carry_over._text_fields but read-only, with page/field split the way the
-    wizard addresses fields, and a Chinese label for messages.
+    Derived from the draft's field map (core.fields, core.part_kinds): the same walk
+    as the carry-over's and the history's, read-only, addressed the way the wizard
+    addresses fields, with a Chinese label for messages.
     """
-    a = draft.data.get("applicant", {})
-    for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"), ("phone", "联系电话")):
-        if isinstance(a.get(key), str):
-            yield "basic", key, f"基本信息“{label}”", a[key]
-    chosen = draft.data.get("choices") or {}
-    for choice in program.choices:
-        if choice.editable and isinstance(chosen.get(choice.id), str):
-            yield "basic", f"choices.{choice.id}", f"基本信息“{choice.label}”", chosen[choice.id]
-    ctx = _context(program, draft)
-    eligibility = draft.data.get("eligibility") or {}
-    for cond in program.conditions:
-        entry = eligibility.get(cond.id) or {}
-        if isinstance(entry.get("evidence"), str):
-            yield "eligibility", f"{cond.id}.evidence", f"申报条件“{_condition_text(cond.text, ctx)}”的佐证说明", entry["evidence"]
-    parts = draft.data.get("parts", {})
-    known = [n.id for n in program.parts()]
-    for part_id in known + [p for p in parts if p not in known]:
-        part = parts.get(part_id)
-        if not isinstance(part, dict):
+    from desktop_app.core import fields
+
+    ctx = None
+    for slot in fields.slots(draft.data, program):
+        if slot.field.type not in fields.TYPED_TYPES or not isinstance(slot.value, str):
             continue
-        h = f"“{_heading(program, part_id)}”"
-        if isinstance(part.get("text"), str):
-            yield part_id, "text", f"{h}正文", part["text"]
-        for n, item in enumerate(part.get("items", [])):
-            for key, label in (("problem", "问题"), ("countermeasure", "对策")):
-                if isinstance(item.get(key), str):
-                    yield part_id, f"items.{n}.{key}", f"{h}第{n + 1}条{label}", item[key]
-        for n, ind in enumerate(part.get("indicators", [])):
-            for key, label in (("name", "名称"), ("note", "说明")):
-                if isinstance(ind.get(key), str):
-                    yield part_id, f"indicators.{n}.{key}", f"{h}第{n + 1}个指标的{label}", ind[key]
-        for n, m in enumerate(part.get("tasks", [])):
-            task = program.task(m.get("task", ""))
-            name = f"{h}“{m.get('title') or (task.title if task else m.get('task', ''))}”"
-            for key, label in (("title", "举措标题"), ("text", "具体举措"), ("lead", "牵头部门")):
-                if isinstance(m.get(key), str):
-                    yield part_id, f"tasks.{n}.{key}", f"{name}的{label}", m[key]
-            for k, dept in enumerate(m.get("partners", [])):
-                if isinstance(dept, str):
-                    yield part_id, f"tasks.{n}.partners.{k}", f"{name}的配合部门", dept
-            for k, project in enumerate(m.get("projects", [])):
-                if isinstance(project.get("title"), str):
-                    yield part_id, f"tasks.{n}.projects.{k}.title", f"{name}的第{k + 1}个专栏标题", project["title"]
-                for j, entry in enumerate(project.get("items", [])):
-                    if isinstance(entry, str):
-                        yield part_id, f"tasks.{n}.projects.{k}.items.{j}", f"{name}第{k + 1}个专栏的第{j + 1}项", entry
-        for n, row in enumerate(part.get("rows", [])):
-            for key, label in (("progress", "进度安排"), ("lead", "牵头部门")):
-                if isinstance(row.get(key), str):
-                    yield part_id, f"rows.{n}.{key}", f"{h}第{n + 1}行的{label}", row[key]
-            for k, dept in enumerate(row.get("partners", [])):
-                if isinstance(dept, str):
-                    yield part_id, f"rows.{n}.partners.{k}", f"{h}第{n + 1}行的配合部门", dept
-    for n, att in enumerate(draft.data.get("attachments", [])):
-        if isinstance(att.get("title"), str):
-            yield "export", f"attachments.{n}.title", f"附件{n + 1}的名称", att["title"]
+        head = slot.path[0]
+        if head == "choices" and (program.choice(slot.key) is None or not program.choice(slot.key).editable):
+            continue
+        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
+        if head == "eligibility":
+            cond = next((c for c in program.conditions if c.id == slot.path[1]), None)
+            if cond is None:
+                continue
+            ctx = ctx or _context(program, draft)
+            label = f"申报条件“{_condition_text(cond.text, ctx)}”的佐证说明"
+        else:
+            label = fields.slot_label(slot, program)
+        yield page, field, label, slot.value
 
 
 def _condition_text(source: str, ctx: dict[str, Any]) -> str:
@@ -224,18 +192,9 @@ def _condition_text(source: str, ctx: dict[str, Any]) -> str:
 
 def _split_path(path: str) -> tuple[str, str]:
     """A document path (as in data["review"]) → (page, field): parts.targets.indicators.2 → (targets, indicators.2)."""
-    bits = path.split(".")
-    if bits[0] == "parts" and len(bits) >= 3:
-        return bits[1], ".".join(bits[2:])
-    if bits[0] == "attachments":
-        return "export", path
-    if bits[0] == "applicant" and len(bits) >= 2:
-        return "basic", ".".join(bits[1:])
-    if bits[0] == "choices":
-        return "basic", path
-    if bits[0] == "letter":
-        return "letter", ".".join(bits[1:])
-    return "basic", path
+    from desktop_app.core.fields import page_field
+
+    return page_field(path, attachments_page="export")
 
 
 # completeness ---------------------------------------------------------------------
@@ -462,7 +421,17 @@ def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
         name = row.get("name") or ind.name
         unit = row.get("unit") or ind.unit
         field = f"indicators.{n}"
+        kind = row.get("kind") or "yearly"
+        wrong_unit = _unit_problem(kind, str(row.get("unit") or ""), ind)
+        if wrong_unit:
+            yield Finding(WARNING, "targets.unit", node.id, field, f"“{node.heading}”指标“{name}”{wrong_unit}")
+            continue  # figures in another unit cannot be held against the guide's
+        if kind == "qualitative":
+            continue
         baseline, values = _row_values(row, years)
+        if kind in ("growth", "total"):
+            yield from _judge_in_own_terms(node.id, field, ind, kind, name, ind.unit or unit, baseline, values, years)
+            continue
         for th in ind.thresholds:
             if th.kind not in ("growth", "total") or th.value is None:
                 continue
@@ -530,6 +499,104 @@ def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: lis
     rate_text = Decimal(repr(rate)).quantize(Decimal("0.1"), ROUND_DOWN)
     return (f"指标“{name}”{years[-1]}年目标 {_fmt(last)} {unit}，较基期（{years[0] - 1}年）年均增幅 {rate_text}%，"
             f"未达到指南要求的{th.text}（{years[-1]}年{_needed(bound, th.op, unit)}）")
+
+
+def _family(unit: str) -> str | None:
+    """What a unit measures: percent, money, count — None when it cannot be told."""
+    unit = unit.strip()
+    if unit in ("%", "％", "百分点", "个百分点"):
+        return "percent"
+    if unit.endswith("元"):
+        return "money"
+    if unit in COUNT_UNITS or unit in ("单", "笔", "套", "台"):
+        return "count"
+    return None
+
+
+def _unit_problem(kind: str, unit: str, ind: Indicator) -> str:
+    """Why the row's unit cannot be the guide indicator's ("" when it can)."""
+    mine, guide = _family(unit), _family(ind.unit)
+    if kind == "growth":
+        if unit and mine != "percent":
+            return f"是增幅指标，单位应为“%”，现在是“{unit}”；如填写的是数量，请把指标类型改为“各年数值”"
+        return ""
+    if kind == "qualitative" or not unit or mine is None or guide is None or mine == guide:
+        return ""
+    hint = "如填写的是增幅，请把指标类型改为“增幅（%）”" if mine == "percent" else f"请改用指南的单位“{ind.unit}”"
+    return (f"的单位“{unit}”不能是指南指标“{ind.name}”的单位（指南以“{ind.unit}”计），"
+            f"目标值无法与指南要求比较；{hint}")
+
+
+def _judge_in_own_terms(page: str, field: str, ind: Indicator, kind: str, name: str, unit: str,
+                        baseline: Decimal | None, values: list[Decimal | None], years: list[int]) -> Iterator[Finding]:
+    """A growth-rate row (each year's 增幅 %) or an end-of-period total (the last cell: the
+    total over the plan period) against the guide's thresholds, each in its own terms:
+    a rate against a growth threshold directly; a total against the sum the guide's yearly
+    requirement adds up to over the period (from the baseline for a growth threshold)."""
+    n = len(years)
+    if not n:
+        return
+    span = f"{years[0]}—{years[-1]}年"
+    for th in ind.thresholds:
+        if th.kind not in ("growth", "total") or th.value is None:
+            continue
+        limit = _limit(th.value)
+        rid = f"targets.{th.kind}"
+        if kind == "growth" and th.kind == "growth":
+            if th.average:
+                if any(v is None for v in values):
+                    continue
+                factor = Decimal(1)
+                for v in values:
+                    factor *= (100 + v) / 100
+                mean = (Decimal(repr(float(factor) ** (1 / n))) - 1) * 100
+                if not _passes(mean.quantize(Decimal("0.0001")), th.op, limit):
+                    yield Finding(ERROR, rid, page, field,
+                                  f"指标“{name}”{span}年均增幅 {_fmt(mean.quantize(Decimal('0.1'), ROUND_DOWN))}%，"
+                                  f"未达到指南要求的{th.text}（年均增幅{_op_words(th.op)} {_fmt(limit)}%）")
+                continue
+            for i, year in enumerate(years):
+                v = values[i]
+                if v is not None and not _passes(v, th.op, limit):
+                    how = "低于" if v < limit else "未达到"
+                    yield Finding(ERROR, rid, page, field,
+                                  f"指标“{name}”{year}年目标增幅 {_fmt(v)}%，{how}指南要求的{th.text}"
+                                  f"（增幅{_op_words(th.op)} {_fmt(limit)}%）")
+        elif kind == "growth" and th.kind == "total":
+            if baseline is None or baseline <= 0:
+                continue
+            level = baseline
+            for i, year in enumerate(years):
+                if values[i] is None:
+                    break
+                level = level * (100 + values[i]) / 100
+                if not th.average and not _passes(level, th.op, limit):
+                    yield Finding(ERROR, rid, page, field,
+                                  f"指标“{name}”按{year}年目标增幅 {_fmt(values[i])}% 推算为 "
+                                  f"{_fmt(level.quantize(Decimal('0.01'), ROUND_DOWN).normalize())} {unit}，"
+                                  f"未达到指南要求的{th.text}（{_needed(limit, th.op, unit)}）")
+                    break
+        elif kind == "total":
+            total = values[-1]
+            if total is None:
+                continue
+            if th.kind == "total":
+                bound = limit * n
+                words = f"每年{th.text}，{n}年合计"
+            else:
+                if baseline is None or baseline <= 0:
+                    continue
+                rate = (100 + limit) / 100
+                bound = sum((baseline * rate ** (i + 1) for i in range(n)), Decimal(0))
+                words = f"{th.text}，自基期（{years[0] - 1}年）{_fmt(baseline)} {unit}起{n}年合计"
+            if not _passes(total, th.op, bound):
+                yield Finding(ERROR, rid, page, field,
+                              f"指标“{name}”{span}累计目标 {_fmt(total)} {unit}，未达到指南要求的{words}"
+                              f"{_needed(bound, th.op, unit)}")
+
+
+def _op_words(op: str) -> str:
+    return "应超过" if op == ">" else "至少应为"
 
 
 #: Words that show the 建设目标 prose answers a qualitative target; a target is
@@ -603,25 +670,28 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
     h = f"“{node.heading}”"
     years = draft.plan_years
     for n, row in enumerate(rows):
-        y = row.get("year")
-        if isinstance(y, int) and not isinstance(y, bool) and y not in years:
-            yield Finding(ERROR, "schedule.out_of_period", node.id, f"rows.{n}",
-                          f"{h}第{n + 1}行的年度 {y} 年不在建设期{_period_text(years)}内，请改为建设期内的年度")
-    scheduled_years = {r.get("year") for r in rows}
+        for key in ("year", "year_end"):
+            y = row.get(key)
+            if isinstance(y, int) and not isinstance(y, bool) and y not in years:
+                yield Finding(ERROR, "schedule.out_of_period", node.id, f"rows.{n}",
+                              f"{h}第{n + 1}行的{'截止' if key == 'year_end' else ''}年度 {y} 年不在建设期"
+                              f"{_period_text(years)}内，请改为建设期内的年度")
+    scheduled_years = set(completeness.row_years(rows))
     for y in years:
         if y not in scheduled_years:
             yield Finding(ERROR, "schedule.years", node.id, "rows",
                           f"{h}缺少 {y} 年的工作安排，请按年度补充")
     measures = program.part_of_kind("measures")
     tasks = _part(draft, measures.id).get("tasks", []) if measures else []
-    scheduled = {r.get("task") for r in rows}
+    from desktop_app.core.draft_format import link_measure
+
+    scheduled = {r.get("measure") or link_measure(r, tasks) for r in rows}
     for n, m in enumerate(tasks):
-        tid = m.get("task")
-        if tid and tid not in scheduled:
-            task = program.task(tid)
-            name = m.get("title") or (task.title if task else tid)
+        if m.get("id") not in scheduled:
+            task = program.task(m.get("task", ""))
+            name = m.get("title") or (task.title if task else m.get("task", ""))
             yield Finding(WARNING, "schedule.tasks", node.id, "rows",
-                          f"建设举措“{name}”在{h}中没有安排，请至少安排一行")
+                          f"建设举措“{name}”在{h}中没有安排：没有一行的“对应举措”是它，请至少安排一行并选择该举措")
     known: set[str] = set()
     for m in tasks:
         known.add(str(m.get("lead") or "").strip())
@@ -635,6 +705,39 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
                 reported.add(dept)
                 yield Finding(HINT, "schedule.departments", node.id, f"rows.{n}",
                               f"{h}第{n + 1}行的部门“{dept}”在建设举措中未列为牵头或配合部门，请核对分工是否一致")
+
+
+@rule
+def check_measure_tasks(program: Program, draft: Draft) -> Iterator[Finding]:
+    """measures.tasks: each guide task answered by at least one measure."""
+    node = program.part_of_kind("measures")
+    if node is None:
+        return
+    tasks = _part(draft, node.id).get("tasks", [])
+    if not tasks:
+        return  # completeness.empty says so
+    answered = {m.get("task") for m in tasks if isinstance(m, dict)}
+    for task in program.tasks:
+        if task.id not in answered:
+            yield Finding(WARNING, "measures.tasks", node.id, "tasks",
+                          f"指南任务“{task.title}”在“{node.heading}”中没有对应的举措，请补充回应该任务的举措")
+
+
+@rule
+def check_project_titles(program: Program, draft: Draft) -> Iterator[Finding]:
+    """measures.project_title: each 专栏 has its title (the book prints it atop the box)."""
+    from desktop_app.core.part_kinds.measures import measure_name
+
+    node = program.part_of_kind("measures")
+    if node is None:
+        return
+    for n, m in enumerate(_part(draft, node.id).get("tasks", [])):
+        for k, project in enumerate(m.get("projects", [])):
+            if isinstance(project, dict) and not str(project.get("title") or "").strip():
+                items = len([i for i in project.get("items", []) if str(i).strip()])
+                yield Finding(WARNING, "measures.project_title", node.id, f"tasks.{n}.projects.{k}.title",
+                              f"“{node.heading}”中建设举措{measure_name(m, program)}的第{k + 1}个专栏"
+                              f"（{items} 个重点项目）没有标题，请填写专栏标题")
 
 
 @rule

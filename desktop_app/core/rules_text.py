@@ -11,49 +11,13 @@ nothing is changed without the officer being told. Registered by rules.py.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
+from desktop_app.core import fields
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.draft import Draft
-from desktop_app.core.exchange import field_label
 from desktop_app.core.program import Program
 from desktop_app.core.rules import WARNING, Finding, rule, text_fields
-
-
-def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
-    """Every string in the document with its path (keys and indexes)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            yield from _strings(item, (*path, n))
-
-
-def _page_field(path: tuple) -> tuple[str, str]:
-    """A document path → (wizard page, field), as rules.text_fields addresses fields."""
-    bits = [str(b) for b in path]
-    head = bits[0] if bits else ""
-    if head == "parts" and len(bits) >= 3:
-        return bits[1], ".".join(bits[2:])
-    if head in ("applicant", "eligibility", "letter") and len(bits) >= 2:
-        return {"applicant": "basic"}.get(head, head), ".".join(bits[1:])
-    if head == "attachments":
-        return "export", ".".join(bits)
-    return "basic", ".".join(bits)
-
-
-def _label(program: Program, path: tuple) -> str:
-    """“建设目标 › 绩效目标指标（indicators） › 第2行 › 单位（unit）”: the part's heading, then schema titles."""
-    steps = field_label(list(path)).split(" › ")
-    if len(path) >= 2 and path[0] == "parts":
-        try:
-            steps[:2] = [program.node(str(path[1])).heading]
-        except KeyError:
-            pass
-    return "“" + " › ".join(steps) + "”"
 
 
 def _message(label: str, removed: int) -> str:
@@ -71,12 +35,15 @@ def check_cleaned_text(program: Program, draft: Draft) -> Iterator[Finding]:
         if cleaned != text:
             yield Finding(WARNING, "text.cleaned", page, field, _message(label, len(text) - len(cleaned)))
     # Fields the officer does not type in free text (units, choices, dates…) are
-    # checked too, named by their titles in the draft format.
-    for path, text in _strings(draft.data, ()):
-        page, field = _page_field(path)
+    # checked too, named as the draft's field map names them.
+    for slot in fields.slots(draft.data, program):
+        text = slot.value
+        if not isinstance(text, str):
+            continue
+        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
         if (page, field) in seen:
             continue
         cleaned = xml_safe(text)
         if cleaned != text:
             yield Finding(WARNING, "text.cleaned", page, field,
-                          _message(_label(program, path), len(text) - len(cleaned)))
+                          _message(fields.slot_label(slot, program), len(text) - len(cleaned)))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from desktop_app.core.claims import Claim, claim_key, claim_value, parse_claim
 from desktop_app.core.draft import Draft
+from desktop_app.core.draft_format import upgrade
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -122,8 +123,23 @@ def _migrate_2(db: "sqlite_utils.Database") -> None:
     db["revisions"].create_index(["draft_id", "saved_at"])
 
 
+def _migrate_3(db: "sqlite_utils.Database") -> None:
+    """Draft format 2 (core.draft_format): every draft and every revision upgraded in place,
+    schedule rows linked to the city's measures. The backup is taken before (see _migrate)."""
+    for table in ("drafts", "revisions"):
+        rows = db.execute(f"SELECT rowid, data FROM {table}").fetchall()
+        for rowid, payload in rows:
+            try:
+                data = json.loads(payload)
+            except (TypeError, ValueError):
+                continue  # a damaged row stays as it is; reading it says so
+            if isinstance(data, dict) and data.get("format_version") == 1:
+                db.execute(f"UPDATE {table} SET data = ? WHERE rowid = ?",
+                           [json.dumps(upgrade(data), ensure_ascii=False), rowid])
+
+
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_migrate_1, _migrate_2, _migrate_3]
 
 #: A new revision is started when the latest is older than this; edits within
 #: the window update that latest revision, so history has one entry per
@@ -630,7 +646,7 @@ class DraftStore:
             data = json.loads(payload)
             if not isinstance(data, dict):
                 raise ValueError("not a draft")
-            return data
+            return upgrade(data)  # a format-1 row written after migration 3
         except (ValueError, RecursionError) as exc:
             raise StoreError(f"草稿库文件 {self.path or ''} 中{what}的内容已损坏，无法读取。"
                              "请在“历史版本”中恢复较早的版本，或从备份恢复草稿库。") from exc

@@ -87,7 +87,8 @@ def build_charts(program: Program, draft: Draft) -> list[IndicatorChart]:
             [f"基期（{years[0] - 1}年）", *(f"{y}年" for y in years)],
             [None if v is None else float(v) for v in (baseline, *values)],
             findings=messages.get(f"indicators.{n}", []))
-        for th in (ind.thresholds if ind else ()):
+        yearly = row.get("kind", "yearly") == "yearly"  # growth rates and totals: the rules judge them
+        for th in (ind.thresholds if ind and yearly else ()):
             line = _line(th, baseline, values)
             if line is None:
                 continue

@@ -96,7 +96,9 @@ def _lanes(program: Program, rows: list[dict], by: str) -> list[tuple[str, str]]
 def row_tooltip(program: Program, row: dict) -> str:
     task = program.task(row.get("task") or "")
     partners = "、".join(row.get("partners") or []) or "—"
-    return (f"{row.get('year', '')}年　{task.title if task else (row.get('task') or NO_TASK)}\n"
+    end = row.get("year_end")
+    years = f"{row.get('year', '')}—{end}年" if isinstance(end, int) and end != row.get("year") else f"{row.get('year', '')}年"
+    return (f"{years}　{task.title if task else (row.get('task') or NO_TASK)}\n"
             f"{row.get('progress') or '（未填写进度安排）'}\n"
             f"牵头：{row.get('lead') or '—'}　配合：{partners}")
 
@@ -124,8 +126,13 @@ def build_timeline(program: Program, draft: Draft, part_id: str | None = None, b
         slot = slots.get((lane, year), 0)
         slots[(lane, year)] = slot + 1
         y0 = years.index(year)
+        last = row.get("year_end")
+        y1 = years.index(last) if isinstance(last, int) and last in years and last > year else y0
         month = deadline_month(row.get("progress", ""))
-        if month is None:
+        if y1 > y0:  # a stage over several years (2021—2022年): one bar across them
+            start, end = y0 / span, (y1 + 1) / span
+            month = None
+        elif month is None:
             start, end = y0 / span, (y0 + 1) / span
         else:
             start = end = (y0 + month / 12) / span

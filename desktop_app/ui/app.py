@@ -1,6 +1,7 @@
 """Start the desktop program: Qt application, store, main window."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -108,7 +109,22 @@ def run(db_path: Path | None = None, open_sample: bool = False) -> int:
     else:
         window.reopen_last()
     window.show()
+    if os.environ.get("PATENT_APP_QUIT_WHEN_SHOWN"):
+        _quit_when_shown(app, window)
     return app.exec()
+
+
+def _quit_when_shown(app, window) -> None:
+    """PATENT_APP_QUIT_WHEN_SHOWN=1: paint the window once, say so, leave with 0 —
+    for checking an install (scripts/start.sh offline, the README's commands) without a person."""
+    from PySide6.QtCore import QTimer
+
+    def shown():
+        window.repaint()
+        print("窗口已显示，自动退出（PATENT_APP_QUIT_WHEN_SHOWN）", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
 
 
 def main() -> int:

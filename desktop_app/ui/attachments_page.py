@@ -93,7 +93,7 @@ class AttachmentsPage(DraftPage):
 
     @property
     def attachments(self) -> list[dict]:
-        return self.draft.attachments
+        return self.draft.writable("attachments")
 
     # display ------------------------------------------------------------------------
     def show_attachments(self, current: int = 0) -> None:

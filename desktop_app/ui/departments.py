@@ -159,7 +159,7 @@ class DepartmentsEditor(QWidget):
         name = name.strip()
         if not name or name in self.draft.departments:
             return False
-        self.draft.departments.append(name)
+        self.draft.writable("departments").append(name)
         self._after_change()
         self.list.setCurrentRow(self.list.count() - 1)
         return True
@@ -203,7 +203,7 @@ class DepartmentsEditor(QWidget):
                 self, "删除部门", f"“{name}”仍用于 {used} 处牵头/配合部门。只从名单中删除（已填写的不变）？"
         ) != QMessageBox.StandardButton.Yes:
             return
-        self.draft.departments.remove(name)
+        self.draft.writable("departments").remove(name)
         self._after_change()
 
     def add_common(self) -> None:

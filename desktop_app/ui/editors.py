@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.completeness import char_count
 from desktop_app.core.departments import split_departments
-from desktop_app.core.figures import FigureError, format_number, parse_figure
+from desktop_app.core.figures import EMPTY_REASONS, FigureError, format_number, parse_figure
 from desktop_app.core.limits import (
     CELL_MAX_CHARS, TABLE_MAX_ROWS, TEXT_MAX_CHARS, too_long_message, too_many_rows_message,
 )
@@ -127,7 +127,10 @@ class ProseEditor(QWidget):
         self._update_count()
 
     def text(self) -> str:
-        return xml_safe(self.edit.toPlainText())
+        # U+FEFF (a byte-order mark left by some files) is never text, and Qt's document
+        # swallows it unevenly: after setPlainText("\x00\ufeff") it holds the mark but
+        # signalled "" — dropped here, the signalled text and the widget's always agree.
+        return xml_safe(self.edit.toPlainText()).replace("\ufeff", "")
 
     def _update_count(self) -> None:
         self.count.setStyleSheet("")
@@ -149,7 +152,8 @@ class ProseEditor(QWidget):
 class ColumnSpec:
     """One column of a RowTable.
 
-    kind: text | number (20%, ２０％, 不适用 via figures.parse_figure) | year (one of `choices`)
+    kind: text | number (20%, ２０％ via figures.parse_number, or a reason: 未统计 / 不适用)
+    | year (one of `choices`)
     | choice (a combo of `choices`) | department (one name, completed) | departments
     ("、"-separated list, completed after the last "、") | readonly.
     """
@@ -168,6 +172,9 @@ class ColumnSpec:
     #: Filled in by the guide for the guide's own rows (指标名称, 单位): a paste never
     #: overwrites it there; `guarded(row)` says whether a row's cell is the guide's.
     guarded: Callable[[dict], bool] | None = None
+    #: A setting every row has (指标类型: 各年数值 unless changed), not content the officer
+    #: fills: a row holding only it is still an empty row for a paste.
+    setting: bool = False
 
 
 #: parse_cell's value for "leave the stored value as it is" (an emptied choice cell).
@@ -183,7 +190,7 @@ def parse_cell(spec: ColumnSpec, text: str, row: int) -> tuple[Any, str | None]:
     where = f"第{row + 1}行“{spec.title}”"
     if spec.kind == "number":
         try:
-            return parse_figure(text), None
+            return parse_figure(text), None  # a number, or why it is empty (未统计 / 不适用)
         except FigureError as exc:
             return None, f"{where}：{exc}"
     if spec.kind == "year":
@@ -264,6 +271,12 @@ class _CellDelegate(QStyledItemDelegate):
                                                     multiple=self.spec.kind == "departments"))
         if self.spec.kind == "number":
             editor.textChanged.connect(lambda text, r=index.row(), e=editor: self._check(e, text, r))
+            # no figure to give: the reason is offered as the officer starts typing it (未 / 不)
+            from PySide6.QtWidgets import QCompleter
+
+            reasons = QCompleter(list(EMPTY_REASONS), editor)
+            editor.setCompleter(reasons)
+            editor.setPlaceholderText("数字，或“未统计”“不适用”")
         return editor
 
     def _check(self, editor: QLineEdit, text: str, row: int) -> None:
@@ -684,7 +697,7 @@ class RowTable(QWidget):
         cells aside); the row after the last when none is."""
         for r, row in enumerate(self.rows):
             if all(self._display(c, self._value(row, c)) == "" for c in self.columns
-                   if c.kind != "readonly" and not (c.guarded and c.guarded(row))):
+                   if c.kind != "readonly" and not c.setting and not (c.guarded and c.guarded(row))):
                 return r
         return len(self.rows)
 

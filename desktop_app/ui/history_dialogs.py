@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.fields import label, page_title
 from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
@@ -21,27 +22,13 @@ REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_ove
 
 
 def part_label(program: Program, key: str) -> str:
-    names = {"basic": "基本信息", "eligibility": "申报条件",
-             "letter": program.letter.title if program.letter is not None else "申报日期",
-             "departments": "部门名单", "attachments": "附件材料", "review": "核对上年内容", "choices": "基本信息",
-             "assignments": "分工", "unplaced": "未归入",
-             "全部": "全部内容"}
-    if key in names:
-        return names[key]
-    try:
-        return program.node(key).heading
-    except KeyError:
-        return key
+    return "全部内容" if key == "全部" else page_title(program, key)
 
 
-def path_label(program: Program, path: str) -> str:
-    parts = path.split(".")
-    if parts[0] == "parts" and len(parts) > 1:
-        rest = {"text": "正文", "items": "问题及对策", "indicators": "指标", "tasks": "举措", "rows": "进度安排"}
-        extra = rest.get(parts[2], parts[2]) if len(parts) > 2 else ""
-        row = f"第{int(parts[3]) + 1}项" if len(parts) > 3 and parts[3].isdigit() else ""
-        return f"{part_label(program, parts[1])} · {extra}{row}"
-    return part_label(program, parts[0])
+def path_label(program: Program, path: str, data: dict | None = None) -> str:
+    """A changed field in words, from the draft's field map (core.fields); rows are named by
+    their content in `data` (a measure by its title) when given."""
+    return label(program, path, data)
 
 
 class HistoryDialog(QDialog):
@@ -93,9 +80,10 @@ class HistoryDialog(QDialog):
     def compare(self, older_row: int, newer_row: int) -> None:
         """The differences between two chosen revisions (older → newer)."""
         older, newer = self.revisions[older_row], self.revisions[newer_row]
-        diffs = diff_drafts(self.store.revision_draft(older.id), self.store.revision_draft(newer.id))
+        after = self.store.revision_draft(newer.id)
+        diffs = diff_drafts(self.store.revision_draft(older.id), after)
         title = f"{older.saved_at.replace('T', ' ')} → {newer.saved_at.replace('T', ' ')} 的差别"
-        self._render(title, diffs)
+        self._render(title, diffs, after.data)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.revisions):
@@ -107,14 +95,14 @@ class HistoryDialog(QDialog):
             diffs = diff_drafts(before, after)
         else:
             diffs = []
-        self._render(f"{rev.saved_at.replace('T', ' ')} 的版本", diffs)
+        self._render(f"{rev.saved_at.replace('T', ' ')} 的版本", diffs, after.data)
 
-    def _render(self, title: str, diffs) -> None:
+    def _render(self, title: str, diffs, data: dict | None = None) -> None:
         chunks = [f"<h3>{html.escape(title)}</h3>"]
         if not diffs:
-            chunks.append("<p>这是最早的版本，或本版本只改动了表格中的数字。</p>")
+            chunks.append("<p>这是最早的版本，或与前一版本相比没有改动。</p>")
         for d in diffs:
-            chunks.append(f"<h4>{html.escape(path_label(self.program, d.path))}</h4>")
+            chunks.append(f"<h4>{html.escape(path_label(self.program, d.path, data))}</h4>")
             for line in d.lines:
                 color, mark = ("#b3261e", "删去") if line.startswith("-") else ("#1e6b2e", "新增")
                 chunks.append(f"<p style='color:{color}'>【{mark}】{html.escape(line[2:])}</p>")

@@ -158,7 +158,7 @@ class BasicInfoPage(DraftPage):
         value = str(value or "").strip()
         if value == "（请选择）":
             value = ""
-        chosen = self.draft.choices
+        chosen = self.draft.writable("choices")
         if value:
             chosen[choice_id] = value
         else:
@@ -170,7 +170,7 @@ class BasicInfoPage(DraftPage):
         self.limit_message.show()
 
     def _set_applicant(self, key: str, text: str) -> None:
-        self.draft.applicant[key] = text.strip()
+        self.draft.writable("applicant")[key] = text.strip()
         self.session.touch()
 
     def _set_date(self, qdate: QDate) -> None:
@@ -204,7 +204,7 @@ class PartPage(DraftPage):
         super().__init__(session, node.heading, parent)
         self.node = node
         self.key = node.id
-        self.part = self.draft.part(node.id)
+        self.part = self.draft.part_for_edit(node.id)
         self.layout_ = QVBoxLayout(self)
         if node.prompt:
             self.layout_.addWidget(guide_box(node.prompt))
@@ -407,13 +407,14 @@ class TargetsPage(PartPage):
         self.layout_.addWidget(self.prose)
         years = self.draft.plan_years
         program = self.program
+        from desktop_app.core.part_kinds.targets import INDICATOR_KINDS, YEARLY
 
         def from_guide(row: dict) -> bool:
             """The guide's indicators: their 指标名称 and 单位 are the guide's words."""
             return program.indicator(row.get("key")) is not None
 
         columns = [
-            ColumnSpec("name", "指标名称", width=200, guarded=from_guide),
+            ColumnSpec("name", "指标名称", width=190, guarded=from_guide),
             ColumnSpec("unit", "单位", width=44, guarded=from_guide),
             ColumnSpec("baseline", f"基期值（{years[0] - 1}年）", "number", width=108),
             *(ColumnSpec(f"t{i}", f"{y}年目标", "number", width=76, getter=_target_getter(i),
@@ -421,16 +422,25 @@ class TargetsPage(PartPage):
             ColumnSpec("guide", "指南要求", "readonly", width=100,
                        getter=lambda row: (program.indicator(row.get("key")).requirement
                                            if program.indicator(row.get("key")) else "")),
-            ColumnSpec("note", "说明", width=120, multiline=True),
+            ColumnSpec("note", "说明", width=110, multiline=True),
+            # format 2, after the columns an Excel sheet of figures pastes into: 各年数值 / 增幅（%）/
+            # 期末累计 / 定性 — the rules judge each in its own terms; a qualitative goal in words
+            ColumnSpec("kind", "指标类型", "choice", width=84, choices=[(label, v) for v, label in INDICATOR_KINDS],
+                       getter=lambda row: row.get("kind") or YEARLY, setting=True),
+            ColumnSpec("goal", "定性目标", width=110, multiline=True),
         ]
         self.table = RowTable(
             columns,
-            lambda: {"key": None, "name": "", "unit": "", "baseline": None, "targets": [None] * len(years), "note": ""},
+            lambda: {"key": None, "name": "", "kind": YEARLY, "unit": "", "baseline": None,
+                     "targets": [None] * len(years), "note": ""},
             max_row_lines=2,
         )
         self.table.bind(self.part.setdefault("indicators", []))
         self.table.changed.connect(self.session.touch)
-        self.layout_.addWidget(QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％）："))
+        hint = QLabel("绩效目标指标（已按指南预填，请填写基期值和各年目标值；数字可写 20% 或 ２０％，"
+                      "没有数字可填的写“未统计”或“不适用”；增幅指标各年填增幅%，期末累计只需填最后一年）：")
+        hint.setWordWrap(True)  # long: it wraps rather than widen the window at 150 %
+        self.layout_.addWidget(hint)
         self.chart = self._add_table_with_picture("图表", TargetChartPanel(self.program, self.draft))
 
     def focus_field(self, field):
@@ -438,7 +448,7 @@ class TargetsPage(PartPage):
             self.views.setCurrentIndex(0)
             self.table.table.setFocus()
             row = int(field.split(".")[1]) if "." in field else 0
-            self.table.table.setCurrentCell(row, 2)
+            self.table.table.setCurrentCell(row, [c.key for c in self.table.columns].index("baseline"))
             self.table.focus_cell(field)  # a named column (indicators.3.note) when given
         else:
             super().focus_field(field)
@@ -627,17 +637,25 @@ class SchedulePage(PartPage):
         self.layout_.addWidget(self.prose)
         years = self.draft.plan_years
         task_choices = [(t.title, t.id) for t in self.program.tasks]
+        year_choices = [(f"{y}年", y) for y in years]
+        # format 2: the row's own measure (tasks[].id), listed by title; refreshed on showing the page
+        self.measure_column = ColumnSpec("measure", "对应举措", "choice", width=150, choices=self._measure_choices())
         self.table = RowTable(
             [
                 # Typed (2022 or 2022年) and checked against the plan period, so a block
                 # pasted from Excel lands here too; `choices` are the allowed years.
-                ColumnSpec("year", "年度", "year", width=72, choices=[(f"{y}年", y) for y in years]),
-                ColumnSpec("task", "主要任务", "choice", width=170, choices=task_choices),
-                ColumnSpec("progress", "进度安排（工作内容与目标）", width=270, multiline=True),
-                ColumnSpec("lead", "牵头部门", "department", width=130),
-                ColumnSpec("partners", "配合部门", "departments", width=150),
+                ColumnSpec("year", "年度", "year", width=64, choices=year_choices),
+                ColumnSpec("task", "主要任务", "choice", width=140, choices=task_choices),
+                ColumnSpec("progress", "进度安排（工作内容与目标）", width=240, multiline=True),
+                ColumnSpec("lead", "牵头部门", "department", width=120),
+                ColumnSpec("partners", "配合部门", "departments", width=130),
+                # format 2, after the columns an Excel sheet pastes into: the measure the row
+                # schedules, and for a stage over several years (2021—2022年) its last year
+                self.measure_column,
+                ColumnSpec("year_end", "截止年度", "year", width=72, choices=year_choices),
             ],
-            lambda: {"year": years[0], "task": self.program.tasks[0].id if self.program.tasks else "",
+            lambda: {"year": years[0], "year_end": None, "measure": None,
+                     "task": self.program.tasks[0].id if self.program.tasks else "",
                      "progress": "", "lead": "", "partners": []},
             department_model=department_model(session),
         )
@@ -645,6 +663,22 @@ class SchedulePage(PartPage):
         self.table.department_model.renamed.connect(self.table.refresh)
         self.table.changed.connect(self._table_changed)
         self.timeline = self._add_table_with_picture("时间轴", TimelinePanel(self.program, self.draft, node.id))
+
+    def _measure_choices(self) -> list[tuple[str, str | None]]:
+        """The city's measures by title (as the 建设举措 page lists them), and 无."""
+        from desktop_app.core.part_kinds.measures import measure_name
+
+        node = self.program.part_of_kind("measures")
+        measures = self.draft.part(node.id).get("tasks", []) if node else []
+        return [(f"{n}. {measure_name(m, self.program).strip('“”')}", m.get("id"))
+                for n, m in enumerate(measures, 1) if m.get("id")] + [("（不对应举措）", None)]
+
+    def initializePage(self) -> None:
+        super().initializePage()
+        choices = self._measure_choices()
+        if choices != self.measure_column.choices:  # titles edited on 建设举措 since
+            self.measure_column.choices[:] = choices
+            self.table.refresh()
 
     def _table_changed(self) -> None:
         grew = False
@@ -702,7 +736,7 @@ class LetterPage(DraftPage):
         self.city.setText(self.draft.city)
 
     def _set_signer(self, text: str) -> None:
-        self.draft.applicant["organization"] = text.strip()
+        self.draft.writable("applicant")["organization"] = text.strip()
         self.session.touch()
 
     def _set_date(self, qdate: QDate) -> None:

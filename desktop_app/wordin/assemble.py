@@ -335,7 +335,7 @@ class _Builder:
                 continue
             choice = next((c for c in self.program.choices if c.label == label), None)
             if choice is not None:
-                self.draft.choices[choice.id] = value
+                self.draft.writable("choices")[choice.id] = value
             elif label in ("申报单位", "联系人", "联系电话", "所在城市"):
                 self._cover(label, value)
 
@@ -343,7 +343,7 @@ class _Builder:
     def finish(self) -> None:
         d, program = self.draft, self.program
         for node in program.parts():
-            part = d.part(node.id)
+            part = d.part_for_edit(node.id)
             lines = self.lines.get(node.id, [])
             if node.kind == "problems":
                 text_lines, items = _problems(lines)
@@ -362,6 +362,7 @@ class _Builder:
                 part["indicators"] = self.indicators
             if node.kind == "schedule" and self.rows is not None:
                 part["rows"] = self.rows
+        self._link_measures()
         if self.attachments is not None:
             d.data["attachments"] = [{"title": t, "pages": None, "file": None} for t in self.attachments]
         self.report.indicators = len(self.indicators or [])
@@ -372,6 +373,18 @@ class _Builder:
             d.data["unplaced"] = [{"text": e["text"], "kind": e["kind"], "source": e["source"]} for e in self.unplaced]
         self.report.parts_filled = [
             node.heading for node in program.parts() if _filled(d.part(node.id), node.kind, self)]
+
+    def _link_measures(self) -> None:
+        """Format 2: each measure its id, each schedule row the measure it names (by title,
+        else the first measure of its guide task), as an upgraded format-1 draft has them."""
+        from desktop_app.core.draft_format import give_ids, link_measure
+
+        measures = [m for p in self.draft.data["parts"].values() for m in p.get("tasks", [])]
+        give_ids(measures)
+        for p in self.draft.data["parts"].values():
+            for row in p.get("rows", []):
+                if not row.get("measure"):
+                    row["measure"] = link_measure(row, measures)
 
     def _drop_generated(self) -> None:
         """Unplaced text the program prints from the new draft itself is not kept twice."""
@@ -507,9 +520,9 @@ def build_draft(program: Program, doc: Document, mapping: list[str] | None = Non
     builder = _Builder(program, draft, doc, mapping)
     builder.run()
     if not draft.applicant.get("city"):
-        draft.applicant["city"] = guess_city(doc, draft.organization) or "（请填写城市）"
+        draft.writable("applicant")["city"] = guess_city(doc, draft.organization) or "（请填写城市）"
     if organization:
-        draft.applicant["organization"] = organization
+        draft.writable("applicant")["organization"] = organization
     builder.finish()
     return draft, builder.report
 

@@ -18,6 +18,8 @@ from desktop_app.wordin.reader import Table
 
 INDICATORS, SCHEDULE, PROJECT, TEXT = "indicators", "schedule", "project", "text"
 _YEAR = re.compile(r"(20\d\d)")
+#: A schedule stage over several years: 2021—2022年, 2021-2022年度, 2021年—2022年
+_SPAN = re.compile(r"(20\d\d)年?[—–\-－~～至到]+(20\d\d)年?度?")
 _BULLET = re.compile(r"^[●•·▪■◆◇○◎►▶\-—–*]+\s*")
 CELL_SEP = "｜"
 
@@ -105,7 +107,8 @@ def indicators(program: Program, table: Table, years: list[int]) -> list[dict]:
         cells = [" ".join(paragraphs(c)) for c in row]
         if not any(cells) or [_norm(c) for c in row] == head:
             continue  # an empty row, or the header repeated where the table was split
-        ind: dict = {"key": None, "name": "", "unit": "", "baseline": None, "targets": [None] * len(years), "note": ""}
+        ind: dict = {"key": None, "name": "", "kind": "yearly", "unit": "", "baseline": None,
+                     "targets": [None] * len(years), "note": ""}
         notes: list[str] = []
         guide_text = ""
         for n, value in enumerate(cells):
@@ -191,7 +194,11 @@ def schedule_rows(program: Program, table: Table) -> list[dict]:
             label = table.rows[0][n].strip() if n < len(table.rows[0]) else f"第{n + 1}列"
             if role == "year":
                 m = _YEAR.search(value)
-                if m and _norm(value) in (m.group(1), f"{m.group(1)}年", f"{m.group(1)}年度"):
+                span = _SPAN.fullmatch(_norm(value))
+                if span:  # 2021—2022年: a stage over several years (format 2: year_end)
+                    item["year"], item["year_end"] = int(span.group(1)), int(span.group(2))
+                    last_year = item["year"]
+                elif m and _norm(value) in (m.group(1), f"{m.group(1)}年", f"{m.group(1)}年度"):
                     item["year"] = last_year = int(m.group(1))
                 elif not value and (r, n) in table.merged_down:
                     item["year"] = last_year

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Install the .deb as an officer's administrator would, run the installed program's
+# --self-test, remove it, and check that nothing of it is left and the drafts in the
+# user's home folder are untouched. Needs root.
+#   bash packaging/linux/check-deb.sh dist/patent-conversion-assistant_<版本>_amd64.deb
+#       on this machine (whose packages scripts/setup.sh installed: the Recommends are there)
+#   bash packaging/linux/check-deb.sh --bare dist/…deb
+#       in a bare Debian root made with debootstrap (minbase, nothing but apt), installed
+#       with --no-install-recommends: proves Depends alone start the program
+set -euo pipefail
+bare=
+if [ "${1:-}" = --bare ]; then bare=1; shift; fi
+deb=$(realpath "$1")
+name=$(dpkg-deb -f "$deb" Package)
+
+inside() {  # the check itself, run on this machine or inside the bare root
+cat <<'SCRIPT'
+set -euo pipefail
+deb=$1 name=$2 bare=$3
+say() { printf '\n== %s ==\n' "$*"; }
+if [ -n "$bare" ]; then apt-get update -qq 2>&1 | grep -v unsandboxed || true; opts=(--no-install-recommends); else opts=(); fi
+say "apt-get install ${opts[*]} ./$(basename "$deb")"
+started=$(date +%s)
+LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get install -y "${opts[@]}" "$deb" 2>&1 \
+  | grep -E '^(Need to get|After this operation|Setting up '"$name"'|[0-9]+ upgraded)' || true
+dpkg-query -W -f='${Status}\n' "$name" | grep -q "install ok installed"
+echo "installed in $(( $(date +%s) - started )) s: $(dpkg-query -W -f='${Installed-Size}' "$name") KB"
+for f in "/opt/$name/$name" "/usr/bin/$name" "/usr/share/applications/$name.desktop" \
+         "/usr/share/icons/hicolor/256x256/apps/$name.png"; do
+  [ -e "$f" ] || { echo "missing after install: $f" >&2; exit 1; }
+done
+grep -q '^Name\[zh_CN\]=专利转化申报助手$' "/usr/share/applications/$name.desktop"
+grep -q '^Categories=Office;' "/usr/share/applications/$name.desktop"
+if command -v desktop-file-validate >/dev/null; then desktop-file-validate "/usr/share/applications/$name.desktop"; fi
+# every library the xcb (X11) platform plugin needs is bundled or comes with Depends
+libs=$(LD_LIBRARY_PATH="/opt/$name/_internal" ldd /opt/"$name"/_internal/PySide6/Qt/plugins/platforms/libqxcb.so)
+if grep -q "not found" <<<"$libs"; then echo "the X11 plugin lacks: $(grep 'not found' <<<"$libs")" >&2; exit 1; fi
+echo "X11 platform plugin: all $(grep -c '=>' <<<"$libs") libraries found"
+
+home=$(mktemp -d)
+say "an officer's drafts, made by the installed program in $home"
+HOME=$home QT_QPA_PLATFORM=offscreen PATENT_APP_QUIT_WHEN_SHOWN=1 "/usr/bin/$name" 2>/dev/null
+[ -f "$home/.local/share/$name/drafts.sqlite3" ] || { echo "no drafts.sqlite3 in $home" >&2; exit 1; }
+before=$(cd "$home" && find . -type f | sort | xargs sha256sum)
+
+say "$name --self-test (PATENT_APP_DATA in a temporary folder)"
+HOME=$home PATENT_APP_DATA=$(mktemp -d) QT_QPA_PLATFORM=offscreen "/usr/bin/$name" --self-test
+
+say "apt-get purge $name"
+LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get purge -y "$name" 2>&1 | grep -E '^(Removing|Purging|[0-9]+ upgraded)' || true
+left=$(ls -d "/opt/$name" "/usr/bin/$name" "/usr/share/applications/$name.desktop" \
+       "/usr/share/icons/hicolor/256x256/apps/$name.png" 2>/dev/null || true)
+[ -z "$left" ] || { echo "left behind after purge: $left" >&2; exit 1; }
+! dpkg-query -W "$name" 2>/dev/null | grep -q .
+echo "/opt/$name, the menu entry and the icon are gone"
+after=$(cd "$home" && find . -type f | sort | xargs sha256sum)
+[ "$before" = "$after" ] || { echo "the user's files changed on removal" >&2; exit 1; }
+echo "the user's drafts are untouched: $(wc -l <<<"$after") files in $home"
+rm -rf "$home"
+say "deb check passed"
+SCRIPT
+}
+
+if [ -z "$bare" ]; then
+  inside | bash -s "$deb" "$name" ""
+  exit
+fi
+
+command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+. /etc/os-release
+mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }' | grep -v security | head -1)
+mirror=${mirror:-$(awk '/^deb / && !/security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)}
+mirror=${mirror:-http://deb.debian.org/debian}
+root=$(mktemp -d /tmp/pca-bare-root.XXXXXX)
+cleanup() {
+  umount "$root/proc" 2>/dev/null || true
+  if ! mountpoint -q "$root/proc"; then rm -rf "$root"; fi
+}
+trap cleanup EXIT
+printf '\n== bare Debian root: debootstrap --variant=minbase %s %s ==\n' "$VERSION_CODENAME" "$root"
+started=$(date +%s)
+debootstrap --variant=minbase "$VERSION_CODENAME" "$root" "$mirror" > "$root.log" 2>&1 \
+  || { tail -20 "$root.log"; rm -f "$root.log"; exit 1; }
+rm -f "$root.log"
+echo "made in $(( $(date +%s) - started )) s, $(du -sm "$root" | cut -f1) MB"
+# the same package sources as this machine (one suite and mirror for both)
+rm -f "$root/etc/apt/sources.list"
+cp -a /etc/apt/sources.list /etc/apt/sources.list.d "$root/etc/apt/" 2>/dev/null || true
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+mount -t proc proc "$root/proc"
+cp "$deb" "$root/tmp/"
+inside | env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  chroot "$root" bash -s "/tmp/$(basename "$deb")" "$name" 1
