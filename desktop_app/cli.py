@@ -67,7 +67,7 @@ def _load_from_store(args, draft_id: str):
 def cmd_export(args) -> int:
     """导出 the same book as the window (app/export.py): a stored draft with its own 版式设置;
     a draft file with the 版式设置 of the same draft in the store, if it is there."""
-    from desktop_app.app.export import book_request, write_pdf, write_word
+    from desktop_app.app.export import book_request, write_word
     from desktop_app.core.exchange import read_draft_file
 
     if args.pdf:  # (--out itself is checked by main, for every command)
@@ -75,7 +75,7 @@ def cmd_export(args) -> int:
     store = None
     if args.json:
         draft = read_draft_file(args.json)
-        store = _settings_store(args)
+        store = _settings_store(args, create=args.pdf)  # --pdf: each part's pages are kept there
     elif args.draft:
         store = _store(args)
         try:
@@ -85,31 +85,65 @@ def cmd_export(args) -> int:
     else:
         raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
     request = book_request(store, draft)
-    out = write_word(request, args.out)
-    print(f"已导出：{out}")
+    if not args.pdf:
+        out = write_word(request, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True))
+        print(f"已导出：{out}")
+        _warn_unplaced(draft)
+        return 0
+    code = _export_with_pdf(request, Path(args.out))
+    _warn_unplaced(draft)
+    return code
+
+
+def _warn_unplaced(draft) -> None:
     if draft.data.get("unplaced"):  # rule unplaced.pending: not in the book until placed
         print(f"注意：从 Word 导入的内容中还有 {len(draft.data['unplaced'])} 处未归入任何部分，未印入申报书。",
               file=sys.stderr)
-    if args.pdf:
-        from desktop_app.book.pdf import PdfError
 
-        try:
-            pdf, _sections = write_pdf(request, Path(out).with_suffix(".pdf"),
-                                       progress=lambda text: print(text, file=sys.stderr, flush=True))
-        except PdfError as exc:
-            print(f"PDF 未生成：{exc}", file=sys.stderr)
-            print(f"Word 申报书已保存：{out}", file=sys.stderr)
-            return 3
-        print(f"已导出：{pdf}")
+
+def _export_with_pdf(request, out: Path) -> int:
+    """export --pdf: the .docx (its 目录 numbered from LibreOffice's layout), the PDF beside
+    it, and each part's page range — recorded for the 打印装订清单 (app/export.py) and printed."""
+    from desktop_app.app.export import write_word_and_pdf
+    from desktop_app.book.bind_sheet import page_ranges
+    from desktop_app.book.pdf import PdfError
+
+    draft = request.draft
+    pdf = out.with_suffix(".pdf")
+    try:
+        out, layout = write_word_and_pdf(request, out, pdf,
+                                         progress=lambda text: print(text, file=sys.stderr, flush=True))
+    except PdfError as exc:
+        print(f"已导出：{out}")
+        print(f"PDF 未生成：{exc}", file=sys.stderr)
+        print(f"Word 申报书已保存：{out}", file=sys.stderr)
+        return 3
+    print(f"已导出：{out}")
+    if layout is None:  # no LibreOffice
+        from desktop_app.book.pdf import MISSING_MESSAGE
+
+        print(f"PDF 未生成：{MISSING_MESSAGE}", file=sys.stderr)
+        print(f"Word 申报书已保存：{out}", file=sys.stderr)
+        return 3
+    print(f"已导出：{pdf}")
+    if layout.starts:
+        from desktop_app.book.compose import compose
+        from desktop_app.core.program import get_program
+
+        names = [s.name for s in compose(get_program(draft.program_id), draft).sections]
+        ranges = page_ranges(layout.starts, layout.pages)
+        print(f"共 {layout.pages} 页（含空白页）：" + "；".join(
+            f"{name} 第 {a}—{b} 页" if a != b else f"{name} 第 {a} 页" for name, (a, b) in zip(names, ranges)))
     return 0
 
 
-def _settings_store(args):
-    """The library whose 版式设置 a draft file is exported with: the one named by --db, or the
-    default one, when that file exists (else the draft file is exported with the defaults)."""
+def _settings_store(args, create: bool = False):
+    """The library whose 版式设置 a draft file is exported with (and where a PDF's pages are
+    recorded): the one named by --db, or the default one, when that file exists or `create`
+    (else the draft file is exported with the defaults)."""
     from desktop_app.core.store import StoreError
 
-    if not _db_path(args).is_file():
+    if not (create or _db_path(args).is_file()):
         return None
     try:
         return _store(args)

@@ -3,16 +3,17 @@ from the command line.
 
 What is written is decided here, once: the draft as saved (a snapshot, the officer may
 keep typing), the 版式设置 that apply to it (app/layout.py), and the export time (a clock
-the caller may pin; SOURCE_DATE_EPOCH pins it from outside). The window runs
-write_word / write_pdf in a worker thread (ui/book_job.py); the command line calls
-them directly.
+the caller may pin; SOURCE_DATE_EPOCH pins it from outside). With LibreOffice the Word
+book's 目录 is numbered from LibreOffice's layout of that very file (book/toc_pages.py),
+and each part's pages are recorded with the draft for the 打印装订清单. The window runs
+these in worker threads (ui/docx_job.py, ui/pdf_job.py); the command line calls them
+directly.
 """
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from desktop_app.book.layout import Layout
 
 Clock = Callable[[], dt.datetime]
+Progress = Callable[[str], None]
+#: LibreOffice's time to number the 目录 of a Word export (the book is written without it after).
+WORD_TOC_TIMEOUT_S = 45
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,8 @@ class BookRequest:
     draft: Draft
     layout: Layout
     when: dt.datetime
-    #: Where a PDF export records each part's pages for the 打印装订清单 (DraftStore's
-    #: record_writer, safe from a worker thread); None: not recorded.
+    #: Where each part's pages are recorded for the 打印装订清单 (DraftStore.record_writer(),
+    #: safe from a worker thread); None: not recorded.
     records: Callable[[str, str, str | None], None] | None = None
 
 
@@ -48,37 +52,56 @@ def book_request(store: DraftStore | None, draft: Draft, clock: Clock | None = N
                        (clock or export_time)(), store.record_writer() if store is not None else None)
 
 
-def write_word(request: BookRequest, target: str | os.PathLike) -> Path:
-    """导出 Word 申报书: the .docx at `target` (replaced atomically); ExportError on failure."""
+def write_word(request: BookRequest, target: str | os.PathLike, progress: Progress | None = None) -> Path:
+    """导出 Word 申报书: the .docx at `target` (replaced atomically; ExportError on failure),
+    its 目录 numbered by LibreOffice when it is there."""
+    from desktop_app.book.toc_pages import export_docx_with_pages
+
+    path, layout = export_docx_with_pages(request.draft, target, request.layout, progress=progress,
+                                          timeout=WORD_TOC_TIMEOUT_S, when=request.when)
+    if layout is not None:
+        record_pages(request, path, layout.as_sections())
+    return path
+
+
+def write_word_and_pdf(request: BookRequest, target: str | os.PathLike, pdf: str | os.PathLike,
+                       progress: Progress | None = None):
+    """export --pdf: the .docx (its 目录 numbered from LibreOffice's layout) and the PDF
+    beside it from that one layout. Returns (docx path, BookLayout or None without
+    LibreOffice); PdfError when the PDF fails (the .docx is written)."""
+    from desktop_app.book.toc_pages import export_docx_with_pages
+
+    path, layout = export_docx_with_pages(request.draft, target, request.layout, pdf=pdf, progress=progress,
+                                          when=request.when)
+    if layout is not None:
+        record_pages(request, Path(pdf), layout.as_sections())
+    return path, layout
+
+
+def write_pdf(request: BookRequest, target: str | os.PathLike, progress: Progress | None = None) -> tuple[Path, dict]:
+    """导出 PDF: the Word book in a scratch folder, turned into `target` by the warm
+    LibreOffice. Returns the PDF and where each bound part starts in it ({} when unknown)."""
     from desktop_app.book.export import export_docx
-
-    return export_docx(request.draft, target, request.layout, when=request.when)
-
-
-def write_pdf(request: BookRequest, target: str | os.PathLike,
-              progress: Callable[[str], None] | None = None) -> tuple[Path, dict]:
-    """导出 PDF: the Word book in a temporary folder, turned into `target` by LibreOffice.
-    Returns the PDF and where each bound part starts in it ({} when unknown)."""
-    from desktop_app.book.pdf import convert_to_pdf
+    from desktop_app.book.pdf import convert_to_pdf, scratch
 
     say = progress or (lambda _text: None)
-    with tempfile.TemporaryDirectory(prefix="pca-export-", ignore_cleanup_errors=True) as tmp:
+    with scratch("pca-export-") as tmp:
         say("正在生成 Word 申报书…")
-        docx = write_word(request, Path(tmp) / "申报书.docx")
+        docx = export_docx(request.draft, Path(tmp) / "申报书.docx", request.layout, when=request.when)
         sections: dict = {}
         pdf = convert_to_pdf(docx, target, progress=say, sections=sections)
-    if sections and request.records is not None:
-        _record_pages(request, pdf, sections)
+    record_pages(request, pdf, sections)
     return pdf, sections
 
 
-def _record_pages(request: BookRequest, pdf: Path, sections: dict) -> None:
-    """Keep each part's first page for the 打印装订清单 (with the draft, in DraftStore); the PDF
-    is made whether or not this works — the sheet then asks for a PDF export, as before one."""
+def record_pages(request: BookRequest, pdf: Path, sections: dict) -> None:
+    """Keep each part's first page for the 打印装订清单 (with the draft, in DraftStore); the
+    book is made whether or not this works — the sheet then asks for a PDF, as before one."""
     from desktop_app.book.bind_sheet import record_pdf_pages
     from desktop_app.core.store import StoreError
 
-    assert request.records is not None
+    if request.records is None or not sections.get("starts"):
+        return
     try:
         record_pdf_pages(request.draft, pdf, sections["starts"], sections["total"], request.records)
     except StoreError:

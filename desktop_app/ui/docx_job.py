@@ -16,6 +16,8 @@ class DocxJob(BookJob):
     thread_name = "docx-export"
 
     def work(self, progress) -> Path:
+        # With LibreOffice the 目录 gets its page numbers from LibreOffice's layout of this
+        # very file, and the 打印装订清单 its page ranges (app/export.py, as the CLI's export).
         from desktop_app.app.export import write_word
 
-        return write_word(self.request, self._target)
+        return write_word(self.request, self._target, progress)
