@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
-from desktop_app.core import completeness
+from desktop_app.core import completeness, limits
 from desktop_app.core.completeness import char_count, live_count
 from desktop_app.core.findings import ERROR, HINT, WARNING
 from desktop_app.ui import item_roles
@@ -226,12 +226,25 @@ class OverviewPage(DraftPage):
         bits = where.split(":")
         if bits[0] == "task":
             holder = self.draft.part(bits[1]).get("tasks", [])[int(bits[2])]
+            limit = limits.CELL_MAX_CHARS  # a measure's 具体举措 is a cell of the tasks table
         else:
             holder = self.draft.part(bits[1])
+            limit = limits.TEXT_MAX_CHARS
         before = holder.get("text", "")
-        holder["text"] = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
+        text = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
+        if len(text) > limit:  # the one limit table: never a part the draft file would refuse
+            label = dict((w, t.strip()) for t, w in self.unplaced_targets()).get(where, where)
+            self.tell(f"归入后“{label}”将有 {len(text)} 字，超过每{'项举措' if bits[0] == 'task' else '部分'}"
+                      f" {limit} 字的上限，所以没有归入，内容仍在“未归入”中。请先精简该部分或这段内容，"
+                      "或把这段内容复制后分别粘贴到几个部分，再删除这一条。")
+            return
+        holder["text"] = text
         self._remove_unplaced(row)
         self._reload_page(bits[1])
+
+    def tell(self, message: str) -> None:
+        """Say why something was not done (a method of its own so tests can read it)."""
+        QMessageBox.warning(self, "未归入", message)
 
     def discard_unplaced(self, row: int) -> None:
         entries = self.unplaced()
