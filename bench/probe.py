@@ -10,6 +10,8 @@ bench/__main__.py sets both.
     rss DRAFT.json     memory once DRAFT is open in the wizard
     stall-docx DRAFT.json   the UI thread's longest stall while 导出 Word 申报书 runs
     stall-pdf DRAFT.json    … while 导出 PDF runs (ui/pdf_job.PdfJob)
+    stall-preview DRAFT.json N  … while the PDF preview is made again after an edit, N times
+                            (warm LibreOffice); also each refresh's time, edits settled → all pages drawn
 
 Start times are measured from BENCH_T0, the time.monotonic() the parent read just
 before starting this process (a system-wide clock on Linux, Windows and macOS), so
@@ -234,6 +236,56 @@ def _stall(draft_file: str, kind: str) -> None:
     os._exit(0)
 
 
+def _stall_preview(draft_file: str, runs: str) -> None:
+    """The 预览 tab of 检查与导出 after an edit: the warm LibreOffice makes the PDF again and
+    pdftoppm draws every page; the worst UI stall meanwhile and the time it took."""
+    from desktop_app.ui.export_page import ExportPage
+
+    if not ExportPage.pdf_preview_possible():
+        _emit({"skipped": "LibreOffice or pdftoppm is not installed"})
+        os._exit(0)
+    app, window = _open_in_wizard(draft_file)
+    window.wizard.go_to("export")
+    page = window.wizard.export_page
+    _settle(app, 0.2)
+
+    def ready() -> bool:
+        p = page.preview
+        return not page.preview_busy and p.mode == "pdf" and p.page_count() > 0 and p.complete()
+
+    def wait(limit: float = 240) -> None:
+        end = time.monotonic() + limit
+        while not ready() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.001)
+        if not ready():
+            _emit({"error": f"preview not ready within {limit:g} s: {page.preview.caption.text()}"})
+            os._exit(1)
+
+    cold_started = time.monotonic()
+    page.show_preview()
+    wait()
+    cold = time.monotonic() - cold_started
+    part = next(n for n in page.program.parts() if n.kind == "prose")
+    meter = _Lateness()
+    seconds, stalls, parts = [], [], []
+    for n in range(int(runs)):
+        _settle(app, 0.3)
+        page.draft.part(part.id)["text"] = (page.draft.part(part.id).get("text") or "") + f"\n补充一句{n}。"
+        page.session.touch()  # the edit itself (the wizard's own checks follow it): not the preview's work
+        page._preview_timer.stop()  # the settle delay is a choice, not work: start at once
+        meter.arm()
+        started = time.monotonic()
+        page._start_pdf_preview()
+        wait()
+        seconds.append(time.monotonic() - started)
+        meter.disarm()
+        stalls.append(meter.worst * 1000)
+    _emit({"seconds": sorted(seconds)[len(seconds) // 2], "stall_ms": sorted(stalls)[len(stalls) // 2],
+           "worst_ms": max(stalls), "cold_s": cold, "pages": page.preview.page_count()})
+    os._exit(0)
+
+
 def main(argv: list[str]) -> None:
     kind, args = argv[0], argv[1:]
     if kind == "start-app":
@@ -248,6 +300,8 @@ def main(argv: list[str]) -> None:
         _stall(*args, kind="docx")
     elif kind == "stall-pdf":
         _stall(*args, kind="pdf")
+    elif kind == "stall-preview":
+        _stall_preview(*args)
     else:
         raise SystemExit(f"unknown probe {kind}")
 

@@ -81,22 +81,58 @@ def cmd_export(args) -> int:
     if args.pdf:  # (--out itself is checked by main, for every command)
         _check_out(args, Path(args.out).with_suffix(".pdf"))
     draft = _source_draft(args)
-    out = export_docx(draft, args.out)
-    print(f"已导出：{out}")
+    if not args.pdf:
+        out = export_docx(draft, args.out)
+        print(f"已导出：{out}")
+        _warn_unplaced(draft)
+        return 0
+    code = _export_with_pdf(draft, Path(args.out))
+    _warn_unplaced(draft)
+    return code
+
+
+def _warn_unplaced(draft) -> None:
     if draft.data.get("unplaced"):  # rule unplaced.pending: not in the book until placed
         print(f"注意：从 Word 导入的内容中还有 {len(draft.data['unplaced'])} 处未归入任何部分，未印入申报书。",
               file=sys.stderr)
-    if args.pdf:
-        from desktop_app.book.pdf import PdfError, convert_to_pdf
 
+
+def _export_with_pdf(draft, out: Path) -> int:
+    """export --pdf: the .docx (its 目录 numbered from LibreOffice's layout), the PDF beside
+    it, and each part's page range — recorded for the 打印装订清单 and printed."""
+    from desktop_app.book.bind_sheet import page_ranges, record_pdf_pages
+    from desktop_app.book.pdf import PdfError
+    from desktop_app.book.toc_pages import export_docx_with_pages
+
+    pdf = out.with_suffix(".pdf")
+    try:
+        out, layout = export_docx_with_pages(draft, out, pdf=pdf,
+                                             progress=lambda text: print(text, file=sys.stderr, flush=True))
+    except PdfError as exc:
+        print(f"已导出：{out}")
+        print(f"PDF 未生成：{exc}", file=sys.stderr)
+        print(f"Word 申报书已保存：{out}", file=sys.stderr)
+        return 3
+    print(f"已导出：{out}")
+    if layout is None:  # no LibreOffice
+        from desktop_app.book.pdf import MISSING_MESSAGE
+
+        print(f"PDF 未生成：{MISSING_MESSAGE}", file=sys.stderr)
+        print(f"Word 申报书已保存：{out}", file=sys.stderr)
+        return 3
+    print(f"已导出：{pdf}")
+    if layout.starts:
         try:
-            pdf = convert_to_pdf(out, out.with_suffix(".pdf"),
-                                 progress=lambda text: print(text, file=sys.stderr, flush=True))
-        except PdfError as exc:
-            print(f"PDF 未生成：{exc}", file=sys.stderr)
-            print(f"Word 申报书已保存：{out}", file=sys.stderr)
-            return 3
-        print(f"已导出：{pdf}")
+            record_pdf_pages(draft, pdf, layout.starts, layout.pages)
+        except OSError:
+            pass
+        from desktop_app.book.compose import compose
+        from desktop_app.core.program import get_program
+
+        names = [s.name for s in compose(get_program(draft.program_id), draft).sections]
+        ranges = page_ranges(layout.starts, layout.pages)
+        print(f"共 {layout.pages} 页（含空白页）：" + "；".join(
+            f"{name} 第 {a}—{b} 页" if a != b else f"{name} 第 {a} 页" for name, (a, b) in zip(names, ranges)))
     return 0
 
 

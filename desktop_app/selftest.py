@@ -93,7 +93,9 @@ def _export_through_window(work: Path, say) -> Path:
         window.wizard.go_to("export")
         page = window.wizard.export_page
         app.processEvents()
-        page.show_preview()  # the preview lays the same book out with Qt's fonts
+        page.show_preview()  # the PDF's pages with LibreOffice, else Qt's approximation
+        if not page.wait_for_preview():
+            raise SelfTestFailed(f"预览未完成 preview not ready: {page.preview.caption.text()}")
         preview_pages = page.preview.page_count()
         if preview_pages < 2 or "一、建设基础" not in page.preview.heading_texts():
             raise SelfTestFailed(f"预览不完整 preview incomplete: {preview_pages} pages")

@@ -5,12 +5,13 @@ their page ranges in the exported PDF, where to sign and seal, how many copies t
 guide asks for, the attachments still missing, and the guide's deadline. It is
 printed on its own page and never bound into the book.
 
-Page ranges come from the last PDF export of the draft: convert_pdf.py asks
-LibreOffice, which has just laid the book out, on which page each part starts (the
-layout engine's own page numbers, blank pages of odd-page breaks included) and
-pdf.py hands them over; PdfJob records them here per draft (record_pdf_pages). That
-works wherever LibreOffice does, which pdftotext (poppler, rarely on Windows) would
-not. A draft changed since the export is flagged: its pages may have moved.
+Page ranges come from the last time LibreOffice laid the draft's book out — for the
+preview, 导出 Word (whose 目录 it numbers), 导出 PDF or `export --pdf` on the command
+line, all the same layout: pdf.make_pdf reads from the PDF on which page each part
+starts (blank pages of odd-page breaks included; see pdf_facts.py) and each of them
+records that here per draft (record_pdf_pages). That works wherever LibreOffice does,
+which pdftotext (poppler, rarely on Windows) would not. A draft changed since is
+flagged: its pages may have moved.
 """
 from __future__ import annotations
 
@@ -166,9 +167,10 @@ def build_bind_sheet(program: Program, draft: Draft, record: dict | None = None)
     else:
         ranges = list(page_ranges(record["starts"], record.get("total", 0)))
         when = str(record.get("when", "")).replace("T", " ")
-        note = f"页码取自 {when} 导出的 PDF，共 {record.get('total')} 页，含奇数页分节插入的空白页"
+        note = (f"页码取自 {when} LibreOffice 的排版（与导出的 PDF 相同），共 {record.get('total')} 页，"
+                "含奇数页分节插入的空白页")
         if record.get("fingerprint") != _fingerprint(draft):
-            note += "；此后草稿已修改，页码可能变动，打印前请重新导出 PDF"
+            note += "；此后草稿已修改，页码可能变动，打印前请打开预览或重新导出 PDF"
     seal_for: dict[str, list[str]] = {}
     for seal in program.submission.seals:
         seal_for.setdefault(seal.part, []).append(seal.text)

@@ -1,11 +1,14 @@
 """The book as PDF, made by LibreOffice (no Qt here: the CLI, the wizard and tests share it).
 
-convert_to_pdf() starts its own soffice — headless, a fresh throw-away user profile,
-listening on a named pipe — and drives it from LibreOffice's Python
-(resources/libreoffice/convert_pdf.py): open the .docx hidden, update every index and
-field (a 目录 stays empty until something does; Word/WPS do it on open, plain
-`soffice --convert-to pdf` never does), export with the blank pages that odd-page
-section breaks insert, so a duplex print puts every part on a right-hand page.
+convert_to_pdf() hands the .docx to the program's one warm LibreOffice (book/office.py:
+soffice headless with a throw-away profile, driven over a named pipe by LibreOffice's
+Python running resources/libreoffice/convert_pdf.py), which opens it hidden, updates
+every index and field (a 目录 stays empty until something does; Word/WPS do it on open,
+plain `soffice --convert-to pdf` never does) and exports with the blank pages that
+odd-page section breaks insert, so a duplex print puts every part on a right-hand page.
+What the layout says — page count, where each part starts, each heading's page, the
+filled 目录 — is read back from that PDF (book/pdf_facts.py) and returned as a
+BookLayout: the preview, the 打印装订清单 and the .docx's own 目录 all use it.
 
 On Linux soffice gets FONTCONFIG_FILE=resources/fonts/fonts.conf, which maps the
 Windows font names the book asks for (仿宋_GB2312, 楷体_GB2312, 黑体, 方正小标宋简体, …)
@@ -16,15 +19,14 @@ from __future__ import annotations
 import functools
 import glob
 import os
-import queue
 import shutil
 import signal
+import contextlib
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -35,14 +37,6 @@ WINDOWS = sys.platform == "win32"
 #: PdfError text when no LibreOffice is installed.
 MISSING_MESSAGE = "未找到 LibreOffice，请安装 LibreOffice 后重试；Word 文件已正常导出。"
 _FALLBACK_HINT = "也可用 Word/WPS 打开导出的 Word 申报书，另存为 PDF。"
-
-#: What convert_pdf.py's "step:NAME" lines tell the officer.
-_STEP_TEXT = {
-    "connected": "正在打开 Word 文件…",
-    "loaded": "正在更新目录和页码…",
-    "indexes": "正在生成 PDF…",
-    "exported": "PDF 已生成，正在关闭 LibreOffice…",
-}
 
 Progress = Callable[[str], None]
 
@@ -151,9 +145,11 @@ def _soffice_env() -> dict[str, str]:
 
 
 def _popen(cmd: list[str], **kw) -> subprocess.Popen:
-    # Own process group: oosplash starts soffice.bin as a child, and both must go.
-    extra = {} if WINDOWS else {"start_new_session": True}
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, **extra, **_no_window(), **kw)
+    """Own process group (oosplash starts soffice.bin as a child, and both must go), and
+    gone with the program (book/office.spawn: parent-death signal / job object)."""
+    from desktop_app.book.office import spawn
+
+    return spawn(cmd, stdin=subprocess.DEVNULL, **kw)
 
 
 def _stop(proc: subprocess.Popen | None, grace: float) -> None:
@@ -230,82 +226,31 @@ def _failure(detail: str) -> PdfError:
     return PdfError(f"LibreOffice 未能生成 PDF{detail}。{_FALLBACK_HINT}")
 
 
-def _parse_sections(line: str) -> tuple[list[int], int] | None:
-    """convert_pdf.py's "sections:1,3,5/52" → ([1, 3, 5], 52); None when garbled."""
-    try:
-        firsts, total = line[len("sections:"):].split("/")
-        return [int(x) for x in firsts.split(",") if x], int(total)
-    except ValueError:
-        return None
+@dataclass
+class BookLayout:
+    """What LibreOffice's layout of a book says (pages are physical, from 1, blank pages
+    of odd-page breaks included, as in the PDF)."""
+
+    pages: int
+    starts: list[int] = field(default_factory=list)  # each part's (Word section's) first page
+    headings: list[tuple[str, int, int]] = field(default_factory=list)  # (text, level, page)
+    toc: list[tuple[str, str]] = field(default_factory=list)  # the 目录 as filled: (entry, page label)
+    seconds: float = 0.0  # LibreOffice's own time for it
+
+    def as_sections(self) -> dict:
+        return {"starts": list(self.starts), "total": self.pages, "headings": list(self.headings),
+                "toc": list(self.toc), "layout": self}
 
 
-def _convert_uno(soffice: Path, uno_python: str, src: Path, out: Path, work: Path,
-                 say: Progress, deadline: float, timeout: float, sections: dict | None = None) -> None:
-    pipe = f"pca_pdf_{os.getpid()}_{uuid.uuid4().hex[:12]}"
-    script = paths.resource("libreoffice", "convert_pdf.py")
-    if not script.is_file():
-        raise _failure(f"程序文件缺失：{script}")
-    office_log, script_log = work / "soffice.log", work / "convert.log"
-    office = script_proc = None
-    lines: queue.Queue[str] = queue.Queue()
-    steps_seen: set[str] = set()
-
-    def report(line: str) -> None:
-        if line.startswith("sections:") and sections is not None:
-            parsed = _parse_sections(line)
-            if parsed:
-                sections["starts"], sections["total"] = parsed
-        if line.startswith("step:"):
-            name = line[5:].split(":", 1)[0]
-            steps_seen.add(name)
-            if name in _STEP_TEXT:
-                say(_STEP_TEXT[name])
+def _convert_warm(office, src: Path, out: Path, work: Path, say: Progress, timeout: float) -> dict:
+    from desktop_app.book.office import OfficeError
 
     try:
-        with open(office_log, "wb") as olog, open(script_log, "wb") as slog:
-            office = _popen(_soffice_base(soffice, work / "profile")
-                            + [f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-                            stdout=olog, stderr=subprocess.STDOUT, env=_soffice_env())
-            script_proc = _popen([uno_python, str(script), pipe, str(src), str(out)],
-                                 stdout=subprocess.PIPE, stderr=slog, env=_clean_env())
-
-            def read(stream=script_proc.stdout) -> None:
-                try:
-                    for raw in stream:
-                        lines.put(raw.decode("utf-8", "replace").strip())
-                except (OSError, ValueError):  # closed under us when the script is stopped
-                    pass
-
-            reader = threading.Thread(target=read, name="convert_pdf-stdout", daemon=True)
-            reader.start()
-            while script_proc.poll() is None:
-                while not lines.empty():
-                    report(lines.get_nowait())
-                if office.poll() is not None:
-                    # soffice is gone (it quits when the script is done, or it died):
-                    # the script finishes or fails within moments either way.
-                    try:
-                        script_proc.wait(timeout=5)
-                    except subprocess.TimeoutExpired:
-                        raise _failure(_tail(office_log) or f"LibreOffice 意外退出，代码 {office.returncode}") from None
-                    break
-                if time.monotonic() > deadline:
-                    raise _timeout_error(timeout)
-                time.sleep(0.05)
-            reader.join(timeout=2)
-            while not lines.empty():
-                report(lines.get_nowait())
-        if script_proc.returncode != 0 and not ("exported" in steps_seen and _complete_pdf(out)):
-            detail = _tail(script_log) or _tail(office_log) or f"转换脚本退出代码 {script_proc.returncode}"
-            raise _failure(detail)
-    finally:
-        if script_proc is not None and script_proc.poll() is None:
-            script_proc.kill()
-            script_proc.wait()
-        if script_proc is not None and script_proc.stdout:
-            script_proc.stdout.close()
-        # The script asked soffice to quit; give it a moment, then make sure.
-        _stop(office, grace=10 if "exported" in steps_seen else 0)
+        return office.convert(src, out, timeout=timeout, say=say)
+    except OfficeError as exc:
+        if exc.timeout:
+            raise _timeout_error(timeout) from None
+        raise _failure(str(exc)) from None
 
 
 def _convert_plain(soffice: Path, src: Path, work: Path, deadline: float, timeout: float) -> Path:
@@ -315,14 +260,19 @@ def _convert_plain(soffice: Path, src: Path, work: Path, deadline: float, timeou
     # JSON filter options keep the blank pages (LibreOffice 7.4+, checked on 7.4;
     # how older versions take them is untested).
     target = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"},' \
-             '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+             '"UseTaggedPDF":{"type":"boolean","value":"false"},' \
+             '"ExportBookmarks":{"type":"boolean","value":"true"},' \
+             '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
     log = work / "soffice.log"
+    tmp = work / "tmp"  # LibreOffice's lu*.tmp files: removed with `work`
+    tmp.mkdir(exist_ok=True)
     proc = None
     try:
         with open(log, "wb") as fh:
             proc = _popen(_soffice_base(soffice, work / "profile")
                           + ["--convert-to", target, "--outdir", str(outdir), str(src)],
-                          stdout=fh, stderr=subprocess.STDOUT, env=_soffice_env())
+                          stdout=fh, stderr=subprocess.STDOUT,
+                          env=dict(_soffice_env(), TMPDIR=str(tmp), TMP=str(tmp), TEMP=str(tmp)))
             try:
                 rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -338,17 +288,30 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
                    timeout: float = 120, sections: dict | None = None) -> Path:
     """Turn a .docx into `pdf` with LibreOffice, replacing `pdf` atomically; returns its path.
 
-    With a Python that can `import uno` (find_uno_python) the indexes and fields are
-    updated before export, so the 目录 carries page numbers. Without one this falls back
-    to plain `soffice --headless --convert-to pdf`: the PDF is made, but the 目录
-    (a TOC field) then stays unfilled, as the .docx holds it.
+    With a Python that can `import uno` (find_uno_python) the program's warm LibreOffice
+    (book/office.py, started now if it is not running) updates the indexes and fields
+    before export, so the 目录 carries page numbers. Without one this falls back to plain
+    `soffice --headless --convert-to pdf`: the PDF is made, but the 目录 (a TOC field)
+    then stays unfilled, as the .docx holds it.
 
     `progress`, if given, is called with short Chinese step messages, from the calling
-    thread. `sections`, if given, receives "starts" (the page each Word section — each
-    bound part — starts on) and "total" (pages in all) when LibreOffice could tell them
-    (the UNO route only). Raises PdfError (Chinese message) when LibreOffice is missing, takes longer
-    than `timeout` seconds, or fails; `pdf` is then left as it was.
+    thread. `sections`, if given, receives BookLayout.as_sections(): "starts" (the page
+    each Word section — each bound part — starts on), "total" (pages in all),
+    "headings", "toc" and "layout" (the BookLayout). Raises PdfError (Chinese message)
+    when LibreOffice is missing, takes longer than `timeout` seconds, or fails; `pdf`
+    is then left as it was.
     """
+    layout = make_pdf(docx, pdf, progress, timeout)
+    if sections is not None:
+        sections.update(layout.as_sections())
+    return Path(pdf)
+
+
+def make_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Progress | None = None,
+             timeout: float = 120) -> BookLayout:
+    """convert_to_pdf(), returning the BookLayout of the PDF it wrote."""
+    from desktop_app.book.pdf_facts import mark_parts, read_pdf_facts
+
     say = progress or (lambda _text: None)
     src = Path(docx)
     pdf = Path(pdf)
@@ -359,29 +322,42 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
     soffice = find_soffice()
     if soffice is None:
         raise PdfError(MISSING_MESSAGE)
-    uno_python = find_uno_python(soffice)
+    from desktop_app.book import office as office_mod
+
+    office = office_mod.shared()
     deadline = time.monotonic() + timeout
-    say("正在启动 LibreOffice…")
-    with tempfile.TemporaryDirectory(prefix="pca-pdf-", ignore_cleanup_errors=True) as tmp:
-        work = Path(tmp)
-        # A private copy: LibreOffice leaves no lock file beside the officer's document,
-        # and a document open in Word still converts.
+    with scratch("pca-pdf-", timeout) as work:
+        timeout = max(0.1, deadline - time.monotonic())
+        # A private copy, with a bookmark where each part starts (pdf_facts.py): LibreOffice
+        # leaves no lock file beside the officer's document, and a document open in Word converts.
         local = work / "book.docx"
         try:
-            shutil.copyfile(src, local)
+            mark_parts(src, local)
         except OSError as exc:
             raise PdfError(f"无法读取 {src}：{exc.strerror or exc}。") from exc
+        except Exception as exc:  # noqa: BLE001 — not a .docx we can read: convert it as it is
+            try:
+                shutil.copyfile(src, local)
+            except OSError:
+                raise PdfError(f"无法读取 {src}：{exc}。") from exc
+        toc: list = []
+        seconds = 0.0
         try:
-            if uno_python:
+            if office is not None:
                 produced = work / "book.pdf"
-                _convert_uno(soffice, uno_python, local, produced, work, say, deadline, timeout, sections)
+                answer = _convert_warm(office, local, produced, work, say, timeout)
+                toc = [tuple(t) for t in answer.get("toc") or []]
+                seconds = float(answer.get("seconds") or 0)
             else:
                 say("正在生成 PDF（未找到 LibreOffice 的 Python 组件，目录页码不会更新）…")
+                deadline = time.monotonic() + timeout
                 produced = _convert_plain(soffice, local, work, deadline, timeout)
         except OSError as exc:  # soffice or its Python could not be started at all
             raise _failure(f"无法启动 {exc.filename or soffice}：{exc.strerror or exc}") from exc
         if not _complete_pdf(produced):
             raise _failure(_tail(work / "soffice.log") or "没有得到完整的 PDF 文件")
+        facts = read_pdf_facts(produced)
+        layout = BookLayout(facts.pages, facts.part_starts(), list(facts.outline), toc, seconds)
         data = produced.read_bytes()
         say("正在保存 PDF…")
         from desktop_app.core.exchange import atomic_write_bytes
@@ -394,7 +370,62 @@ def convert_to_pdf(docx: str | os.PathLike, pdf: str | os.PathLike, progress: Pr
         except OSError as exc:
             raise PdfError(f"无法写入 {pdf}：{exc.strerror or exc}。原文件未被改动。") from exc
     say("PDF 已导出。")
-    return pdf
+    return layout
+
+
+# a folder for one conversion ------------------------------------------------------------
+@contextlib.contextmanager
+def scratch(prefix: str = "pca-pdf-", timeout: float = 120):
+    """A temporary folder, removed afterwards: inside the warm LibreOffice's own folder when
+    there is one (book/office.py), so that even a killed program leaves none behind."""
+    from desktop_app.book import office as office_mod
+
+    office = office_mod.shared() if find_soffice() is not None else None
+    folder = None
+    if office is not None:
+        try:
+            folder = office.scratch_dir(timeout)
+        except office_mod.OfficeError:
+            folder = None
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
+            yield Path(tmp)
+        return
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# pages as pictures (the preview) -----------------------------------------------------------
+def find_pdftoppm() -> str | None:
+    """poppler's pdftoppm, which draws PDF pages as pictures (None when not installed)."""
+    return shutil.which("pdftoppm")
+
+
+def render_pages(pdf: str | os.PathLike, folder: str | os.PathLike, width_px: int, first: int, last: int,
+                 timeout: float = 60) -> list[Path]:
+    """Pages first..last (from 1) of `pdf` drawn `width_px` wide, as PPM files in `folder`
+    (uncompressed: writing PNG costs pdftoppm three times as long). Raises PdfError."""
+    tool = find_pdftoppm()
+    if tool is None:
+        raise PdfError("未找到 pdftoppm（poppler-utils），无法显示 PDF 页面。")
+    folder = Path(folder)
+    stem = folder / f"p{first}"
+    try:
+        # at a lower priority than the window: drawing thumbnails must not make it stutter
+        extra = {} if WINDOWS else {"preexec_fn": lambda: os.nice(10)}
+        done = subprocess.run([tool, "-f", str(first), "-l", str(last), "-scale-to-x", str(width_px),
+                               "-scale-to-y", "-1", str(pdf), str(stem)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout, **extra, **_no_window())
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PdfError(f"无法显示 PDF 页面：{exc}") from exc
+    if done.returncode != 0:
+        raise PdfError("无法显示 PDF 页面：" + done.stderr.decode("utf-8", "replace")[-200:])
+    # pdftoppm pads page numbers to the width of the last page's number
+    found = sorted(folder.glob(f"p{first}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return found
 
 
 # .doc/.wps/.odt → .docx (Word import, 分工 收回) ------------------------------------------

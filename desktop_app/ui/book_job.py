@@ -105,6 +105,11 @@ class BookJob(QObject):
         app = QCoreApplication.instance()
         if app is not None and not _QUIT_HOOKED:
             app.aboutToQuit.connect(wait_for_all)
+            # also when Python ends without quitting the application (tests, the self-test):
+            # a QThread destroyed while it runs aborts the process
+            import atexit
+
+            atexit.register(wait_for_all)
             _QUIT_HOOKED = True
         self._thread = QThread()
         self._thread.setObjectName(self.thread_name)

@@ -16,6 +16,14 @@ class DocxJob(BookJob):
     thread_name = "docx-export"
 
     def work(self, progress) -> Path:
-        from desktop_app.book.export import export_docx
+        # With LibreOffice the 目录 gets its page numbers from LibreOffice's layout of this
+        # very file (book/toc_pages.py), and the 打印装订清单 its page ranges.
+        from desktop_app.book.toc_pages import export_docx_with_pages
+        from desktop_app.ui.pdf_job import _record_pages
 
-        return export_docx(self._draft, self._target, self._layout)
+        # LibreOffice gets less time here than for a PDF: without it the book is still written
+        path, book_layout = export_docx_with_pages(self._draft, self._target, self._layout, progress=progress,
+                                                   timeout=45)
+        if book_layout is not None:
+            _record_pages(self._draft, path, book_layout.as_sections())
+        return path

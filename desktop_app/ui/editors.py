@@ -127,7 +127,10 @@ class ProseEditor(QWidget):
         self._update_count()
 
     def text(self) -> str:
-        return xml_safe(self.edit.toPlainText())
+        # U+FEFF (a byte-order mark left by some files) is never text, and Qt's document
+        # swallows it unevenly: after setPlainText("\x00\ufeff") it holds the mark but
+        # signalled "" — dropped here, the signalled text and the widget's always agree.
+        return xml_safe(self.edit.toPlainText()).replace("\ufeff", "")
 
     def _update_count(self) -> None:
         self.count.setStyleSheet("")

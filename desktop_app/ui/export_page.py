@@ -1,11 +1,20 @@
 """检查与导出: the findings in full, a preview of the book, and the Word / PDF export buttons.
 
+The preview (预览 tab) is the PDF itself when LibreOffice is there: opening the page
+warms the program's one LibreOffice up in the background (book/office.py), showing the
+tab has it make the PDF 导出 PDF would write (ui/pdf_job.PreviewJob) and draw it page by
+page; after that, every edit of the draft — once edits settle for PREVIEW_SETTLE_MS —
+makes a fresh one in the background, the old pages marked as old meanwhile.
+
 After an export the file can be opened, or its folder shown, with the system's own
 programs; 打印… (when LibreOffice is there) makes the PDF in a temporary folder and
 hands it to the system for printing (see send_to_printer).
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTabWidget, QVBoxLayout,
@@ -25,6 +34,10 @@ from desktop_app.ui.session import DraftSession
 
 #: Temporary folders of PDFs sent to print, removed when the program ends.
 _KEPT_PRINT_DIRS: list[tempfile.TemporaryDirectory] = []
+#: The PDF preview is made again this long after the last edit (typing does not start one per key).
+PREVIEW_SETTLE_MS = 800
+#: LibreOffice is warmed up this long after the page is shown (not for a page merely passed through).
+WARM_UP_MS = 1000
 
 
 class ExportPage(DraftPage):
@@ -59,6 +72,20 @@ class ExportPage(DraftPage):
         self.tabs.addTab(self.preview, "预览")
         self.tabs.currentChanged.connect(lambda _i: self._refresh_preview_if_shown())
         self._preview_stale = True
+        # the PDF preview (with LibreOffice)
+        self._preview_job = None  # the running PreviewJob
+        self._preview_again = False  # the draft changed while it ran
+        self._preview_key: str | None = None  # fingerprint of the draft the shown pages are of
+        self._preview_wanted = False  # the preview was opened: keep it current
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_SETTLE_MS)
+        self._preview_timer.timeout.connect(self._start_pdf_preview)
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.setInterval(WARM_UP_MS)
+        self._warm_timer.timeout.connect(self._warm_up)
+        session.edited.connect(self._on_draft_edited)
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("导出 Word 申报书…")
@@ -111,6 +138,8 @@ class ExportPage(DraftPage):
             self.gap_list.addItem(item)
         self.tabs.setTabText(0, f"检查结果（{len(findings)}）")
         self._preview_stale = True
+        if not self._warm_timer.isActive():
+            self._warm_timer.start()
         self._refresh_preview_if_shown()
         errors = sum(f.severity == "error" for f in findings)
         if not findings:
@@ -123,8 +152,17 @@ class ExportPage(DraftPage):
         self.summary.setText(text)
 
     def _refresh_preview_if_shown(self) -> None:
-        """Compose the book as it is now and lay it out (tens of ms for 30 pages)."""
-        if not self._preview_stale or self.tabs.currentWidget() is not self.preview:
+        """The real PDF's pages when LibreOffice (and pdftoppm) are there, else Qt's approximation."""
+        if self.tabs.currentWidget() is not self.preview:
+            return
+        if self.pdf_preview_possible():
+            self._preview_wanted = True
+            if self._preview_fingerprint() != self._preview_key:
+                self.preview.set_stale(self.preview.mode == "pdf")
+                self._preview_timer.stop()
+                self._start_pdf_preview()
+            return
+        if not self._preview_stale:
             return
         from desktop_app.book.compose import compose
         from desktop_app.core.textrender import TemplateTextError
@@ -135,8 +173,113 @@ class ExportPage(DraftPage):
             self.preview.caption.setText(f"无法预览：{exc}")
             return
         self.preview.show_book(book, self.session.layout())
-        self.tabs.setTabText(1, f"预览（{self.preview.page_count()} 页）")
+        self.tabs.setTabText(1, f"预览（约 {self.preview.page_count()} 页）")
         self._preview_stale = False
+
+    # the PDF preview ---------------------------------------------------------------------
+    @staticmethod
+    def pdf_preview_possible() -> bool:
+        """LibreOffice is there: the preview is the PDF (its pages drawn when pdftoppm is there too)."""
+        from desktop_app.book.pdf import find_soffice
+
+        return find_soffice() is not None
+
+    def _warm_up(self) -> None:
+        """Start LibreOffice in the background, so the first PDF or preview needs no start."""
+        from desktop_app.book.pdf import find_soffice
+
+        if self.isVisible() and find_soffice() is not None:
+            from desktop_app.book import office
+
+            office.warm_up()
+
+    def _preview_layout(self):
+        """The 版式设置 now; the last one read when the draft store has just been closed
+        (a preview job may report back after the draft was closed)."""
+        from desktop_app.core.store import StoreError
+
+        try:
+            self._layout_seen = self.session.layout()
+        except StoreError:
+            pass
+        return getattr(self, "_layout_seen", None)
+
+    def _preview_fingerprint(self) -> str:
+        """Changes whenever what is printed could change: the draft or the 版式设置."""
+        text = json.dumps(self.draft.data, ensure_ascii=False, sort_keys=True) + repr(self._preview_layout())
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def _on_draft_edited(self) -> None:
+        if not self._preview_wanted:
+            return
+        if self.preview.mode == "pdf" and not self.preview.stale:
+            self.preview.set_stale(True)
+        self._preview_timer.start()  # restarted by every edit: one PDF once the edits settle
+
+    def _start_pdf_preview(self) -> None:
+        from desktop_app.ui.pdf_job import PreviewJob
+
+        key = self._preview_fingerprint()
+        if self._preview_job is not None:
+            if key != self._preview_job.fingerprint:
+                self._preview_again = True
+                self._preview_job.cancelled = True  # no need to draw pages of a draft gone by
+            return
+        if key == self._preview_key:
+            self.preview.set_stale(False)
+            return
+        job = PreviewJob(self.draft, self._preview_layout(), self.preview.thumb_width_px(), key)
+        job.laid_out.connect(self._preview_laid_out)
+        job.pages_ready.connect(self.preview.set_page_images)
+        job.failed.connect(self._preview_failed)
+        job.finished.connect(self._preview_finished)
+        self._preview_job = job
+        self._preview_again = False
+        if self.preview.mode != "pdf":
+            self.preview.caption.setText("正在用 LibreOffice 生成与导出的 PDF 相同的预览…")
+        job.start()
+
+    def _preview_laid_out(self, book_layout) -> None:
+        job = self._preview_job
+        if job is None:
+            return
+        from desktop_app.book.pdf import find_pdftoppm
+
+        self.preview.show_layout(book_layout, dt.datetime.now().strftime("%H:%M:%S"),
+                                 drawable=find_pdftoppm() is not None)
+        self._preview_key = job.fingerprint
+        self.tabs.setTabText(1, f"预览（{book_layout.pages} 页）")
+        if job.fingerprint != self._preview_fingerprint():
+            self.preview.set_stale(True)
+
+    def _preview_failed(self, message: str) -> None:
+        import html
+
+        self.preview.set_stale(True, f"预览未能更新：{html.escape(message)}")
+
+    def _preview_finished(self) -> None:
+        self._preview_job = None
+        if self._preview_again:
+            self._preview_timer.start()
+
+    def wait_for_preview(self, timeout_s: float = 240) -> bool:
+        """Run the event loop until the preview shows the draft as it is now, every page
+        drawn (for the self-test and tests); False when that takes longer than timeout_s."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if not self.preview_busy and (self.preview.mode != "pdf" or self.preview.complete()):
+                return True
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.005)
+        return False
+
+    @property
+    def preview_busy(self) -> bool:
+        return self._preview_job is not None or self._preview_timer.isActive()
 
     def show_preview(self) -> None:
         self.tabs.setCurrentWidget(self.preview)
@@ -168,6 +311,7 @@ class ExportPage(DraftPage):
             path += ".docx"
         self.session.flush()
         job = DocxJob(self.draft, path, self.session.layout())
+        job.progress.connect(self._docx_progress)  # with LibreOffice: the 目录's page numbers
         job.succeeded.connect(self._docx_succeeded)
         job.failed.connect(self._docx_failed)
         job.finished.connect(self._docx_finished)
@@ -182,6 +326,9 @@ class ExportPage(DraftPage):
     @property
     def docx_busy(self) -> bool:
         return self._docx_job is not None
+
+    def _docx_progress(self, text: str) -> None:
+        self.status.setText(f"正在导出 Word 申报书：{text}")
 
     def _docx_succeeded(self, path: str) -> None:
         self._exported_to(path)

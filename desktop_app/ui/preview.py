@@ -1,13 +1,21 @@
-"""The book before it is exported: A4 pages and the outline's headings beside them.
+"""The book before it is exported: its pages and the outline's headings beside them.
 
-compose() gives the same Book the .docx is written from; book/html.py turns it into
-rich text, which a QTextDocument lays out on A4 pages with the layout's margins (at
-72 dpi, so one unit is one point). Each page is drawn into a thumbnail; clicking a
-heading shows the page it is on.
+With LibreOffice (the usual case) the preview *is* the print: the export page has the
+program's warm LibreOffice make the very PDF 导出 PDF would write (ui/pdf_job.PreviewJob),
+and shows its pages as pdftoppm draws them (show_layout, then set_page_images chunk by
+chunk), the outline taken from the PDF's own bookmarks, so page count, page numbers,
+blank versos and 目录 are the PDF's.
+
+Without LibreOffice, an approximation (show_book): compose() gives the same Book the
+.docx is written from; book/html.py turns it into rich text, which a QTextDocument
+lays out on A4 pages with the layout's margins (at 72 dpi, so one unit is one point).
+It is labelled approximate, its page count "约 N 页".
+
+Either way clicking a heading shows the page it is on.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor, QFont, QIcon, QImage, QPainter, QPixmap, QTextBlockFormat, QTextCursor, QTextDocument,
     QTextFormat,
@@ -99,6 +107,16 @@ def heading_pages(doc: QTextDocument) -> list[tuple[str, int, int]]:
     return found
 
 
+def frame_page(image: QImage) -> QImage:
+    """A page picture with its edge drawn, as the approximation's pages have (any thread)."""
+    framed = image.convertToFormat(QImage.Format.Format_RGB32)
+    painter = QPainter(framed)
+    painter.setPen(QColor("#9a9a9a"))
+    painter.drawRect(0, 0, framed.width() - 1, framed.height() - 1)
+    painter.end()
+    return framed
+
+
 def render_page(doc: QTextDocument, index: int, width_px: int) -> QPixmap:
     """Page `index` drawn at `width_px` wide, with its edge and page number."""
     size = doc.pageSize()
@@ -131,6 +149,8 @@ class BookPreview(QWidget):
     """
 
     refreshed = Signal(int)
+    #: What the pages are: "" (nothing yet), "approximate" (show_book) or "pdf" (show_layout).
+    mode = ""
     #: Thumbnail width in device-independent pixels (Qt scales it on high-DPI screens).
     THUMB_WIDTH = 400
 
@@ -158,6 +178,18 @@ class BookPreview(QWidget):
                                  "QListWidget::item:selected { background: #8fb4e3; }")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setAccessibleName("预览说明")
+        self.stale = False
+        self._caption_text = ""
+        self._placeholder: tuple[str, QIcon] | None = None
+        self._undrawable = False
+        self._drawn: set[int] = set()
+        self._pending: list = []  # (page index, QImage) not yet on their page
+        self._pending_timer = QTimer(self)  # a child: it goes with the widget, callbacks and all
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(0)
+        self._pending_timer.timeout.connect(self._apply_pending)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.headings)
         self.splitter.addWidget(self.pages)
@@ -170,10 +202,7 @@ class BookPreview(QWidget):
         layout.addWidget(self.splitter, 1)
         self._heading_pages: list[tuple[str, int, int]] = []
 
-    def show_book(self, book: Book, layout: Layout | None = None) -> None:
-        self.doc = layout_document(book, layout)
-        count = self.doc.pageCount()
-        self._heading_pages = heading_pages(self.doc)
+    def _fill_headings(self) -> None:
         self.headings.clear()
         for text, level, page in self._heading_pages:
             item = QTreeWidgetItem([("　" * (level - 1)) + text, str(page + 1)])
@@ -181,6 +210,14 @@ class BookPreview(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, page)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
             self.headings.addTopLevelItem(item)
+
+    def show_book(self, book: Book, layout: Layout | None = None) -> None:
+        """The approximation (no LibreOffice): Qt's own layout of the book, drawn at once."""
+        self.mode = "approximate"
+        self.doc = layout_document(book, layout)
+        count = self.doc.pageCount()
+        self._heading_pages = heading_pages(self.doc)
+        self._fill_headings()
         self.pages.clear()
         width = self.THUMB_WIDTH
         ratio = self.devicePixelRatioF() or 1.0
@@ -193,9 +230,111 @@ class BookPreview(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.pages.addItem(item)
         self.pages.setIconSize(QSize(width, round(width * 297 / 210)))
-        self.caption.setText(f"与导出的 Word 申报书同一内容，按 A4 和版式设置排版，共约 {count} 页"
-                             "（准确页码以 Word/WPS 或 PDF 为准）。")
+        self.stale = False
+        self._set_caption("<b>近似预览</b>：未找到 LibreOffice，按 A4 和版式设置近似排版，"
+                          f"约 {count} 页；实际页数、页码和目录以 Word/WPS 打开或导出的 PDF 为准。")
         self.refreshed.emit(count)
+
+    # the real pages ---------------------------------------------------------------------------
+    def thumb_width_px(self) -> int:
+        """The width pages are drawn at, in device pixels (sharp on a 150 %/200 % screen)."""
+        return round(self.THUMB_WIDTH * (self.devicePixelRatioF() or 1.0))
+
+    def show_layout(self, book_layout, when: str = "", drawable: bool = True) -> None:
+        """The PDF is made: its outline, and one page slot per PDF page (drawn as they come;
+        `drawable` False: no pdftoppm on this computer, the slots say so)."""
+        self.mode = "pdf"
+        self._undrawable = not drawable
+        self.doc = None
+        count = book_layout.pages
+        self._heading_pages = [(text, level, max(0, page - 1)) for text, level, page in book_layout.headings]
+        self._fill_headings()
+        current = max(0, self.pages.currentRow())
+        self.pages.setUpdatesEnabled(False)
+        try:
+            self.pages.clear()
+            width = self.THUMB_WIDTH
+            icon = self._placeholder_icon("正在绘制…" if drawable else "未安装 pdftoppm\n无法绘出页面")
+            for index in range(count):
+                item = QListWidgetItem(icon, f"第 {index + 1} 页")
+                item.setData(Qt.ItemDataRole.UserRole, index)
+                self.pages.addItem(item)
+            self.pages.setIconSize(QSize(width, round(width * 297 / 210)))
+        finally:
+            self.pages.setUpdatesEnabled(True)
+        self._drawn = set()
+        self._pending = []
+        if 0 < current < count:
+            self.pages.scrollToItem(self.pages.item(current), QListWidget.ScrollHint.PositionAtTop)
+        self.stale = False
+        self._set_caption(f"与导出的 PDF 完全相同（LibreOffice 排版）：共 {count} 页，"
+                          f"含各部分从奇数页开始插入的空白页" + (f"；{when} 生成" if when else "") + "。"
+                          + ("" if drawable else "这台电脑没有 pdftoppm（poppler），只列出页码和大纲，"
+                             "页面内容请导出 PDF 后查看。"))
+        self.refreshed.emit(count)
+
+    #: Pictures put on pages per turn of the event loop (each is a few ms on a busy machine).
+    IMAGES_PER_TURN = 3
+
+    def set_page_images(self, first: int, images: list) -> None:
+        """Pictures of pages first, first+1, … (QImage, drawn thumb_width_px() wide, framed
+        by frame_page): put on their pages a few per turn of the event loop, so that the
+        window never waits for a dozen at once."""
+        self._pending += [(first + offset, image) for offset, image in enumerate(images)]
+        if not self._pending_timer.isActive():
+            self._pending_timer.start()
+
+    def _apply_pending(self) -> None:
+        ratio = self.devicePixelRatioF() or 1.0
+        batch, self._pending = self._pending[:self.IMAGES_PER_TURN], self._pending[self.IMAGES_PER_TURN:]
+        for index, image in batch:
+            item = self.pages.item(index)
+            if item is None or image.isNull():
+                continue
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # a chosen page is framed, not tinted blue
+            item.setIcon(icon)
+            self._drawn.add(index)
+        if self._pending:
+            self._pending_timer.start()
+
+    def drawn_count(self) -> int:
+        return len(self._drawn)
+
+    def complete(self) -> bool:
+        """Every page shown as it will be (or, without pdftoppm, every page listed)."""
+        if self.mode != "pdf":
+            return self.mode == "approximate"
+        return self._undrawable or self.drawn_count() == self.page_count()
+
+    def _placeholder_icon(self, text: str = "正在绘制…") -> QIcon:
+        if self._placeholder is None or self._placeholder[0] != text:
+            width = self.THUMB_WIDTH
+            pixmap = QPixmap(width, round(width * 297 / 210))
+            pixmap.fill(QColor("#f4f4f4"))
+            painter = QPainter(pixmap)
+            painter.setPen(QColor("#9a9a9a"))
+            painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+            painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+            painter.end()
+            self._placeholder = (text, QIcon(pixmap))
+        return self._placeholder[1]
+
+    def set_stale(self, stale: bool, text: str = "") -> None:
+        """Say that the pages shown are older than the draft (or no longer are)."""
+        self.stale = stale
+        self._set_caption(self._caption_text, text)
+
+    def _set_caption(self, text: str, note: str = "") -> None:
+        self._caption_text = text
+        if self.stale:
+            note = note or "草稿已修改，正在重新生成预览…"
+            shown = f"<span style='color:#9a5b00'><b>{note}</b>（下面仍是修改前的页面）</span><br>{text}"
+        else:
+            shown = text
+        self.caption.setText(shown)
 
     def page_count(self) -> int:
         return self.pages.count()
