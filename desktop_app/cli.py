@@ -64,18 +64,23 @@ def _load_from_store(args, draft_id: str):
         raise CliError(f"库中没有编号为 {draft_id} 的草稿（用 list 查看）") from None
 
 
+def _source_draft(args):
+    """The draft export and check work on: the file of --json, or the library's --draft."""
+    from desktop_app.core.exchange import read_draft_file
+
+    if args.json:
+        return read_draft_file(args.json)
+    if args.draft:
+        return _load_from_store(args, args.draft)
+    raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+
+
 def cmd_export(args) -> int:
     from desktop_app.book.export import export_docx
-    from desktop_app.core.exchange import read_draft_file
 
     if args.pdf:  # (--out itself is checked by main, for every command)
         _check_out(args, Path(args.out).with_suffix(".pdf"))
-    if args.json:
-        draft = read_draft_file(args.json)
-    elif args.draft:
-        draft = _load_from_store(args, args.draft)
-    else:
-        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+    draft = _source_draft(args)
     if not args.pdf:
         out = export_docx(draft, args.out)
         print(f"已导出：{out}")
@@ -167,16 +172,10 @@ def cmd_check(args) -> int:
     """Run the guide's checks; exit 1 when any error is found (for scripts and CI)."""
     import json as _json
 
-    from desktop_app.core.exchange import read_draft_file
     from desktop_app.core.program import get_program
     from desktop_app.core.rules import findings_to_json, has_errors, run_checks
 
-    if args.json:
-        draft = read_draft_file(args.json)
-    elif args.draft:
-        draft = _load_from_store(args, args.draft)
-    else:
-        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+    draft = _source_draft(args)
     findings = run_checks(get_program(draft.program_id), draft)
     if args.format == "json":
         print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
