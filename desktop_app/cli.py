@@ -264,6 +264,9 @@ def cmd_gui(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop_app import cli_words
+
+    cli_words.install()  # usage and error lines in Chinese, as the rest of the program
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--db", help="草稿库文件（默认在用户数据文件夹）")
