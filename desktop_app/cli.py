@@ -64,27 +64,27 @@ def _load_from_store(args, draft_id: str):
         raise CliError(f"库中没有编号为 {draft_id} 的草稿（用 list 查看）") from None
 
 
+def _source_draft(args):
+    """The draft export and check work on: the file of --json, or the library's --draft."""
+    from desktop_app.core.exchange import read_draft_file
+
+    if args.json:
+        return read_draft_file(args.json)
+    if args.draft:
+        return _load_from_store(args, args.draft)
+    raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+
+
 def cmd_export(args) -> int:
     """导出 the same book as the window (app/export.py): a stored draft with its own 版式设置;
     a draft file with the 版式设置 of the same draft in the store, if it is there."""
     from desktop_app.app.export import book_request, write_word
-    from desktop_app.core.exchange import read_draft_file
 
     if args.pdf:  # (--out itself is checked by main, for every command)
         _check_out(args, Path(args.out).with_suffix(".pdf"))
-    store = None
-    if args.json:
-        draft = read_draft_file(args.json)
-        store = _settings_store(args, create=args.pdf)  # --pdf: each part's pages are kept there
-    elif args.draft:
-        store = _store(args)
-        try:
-            draft = store.load(args.draft)
-        except KeyError:
-            raise CliError(f"库中没有编号为 {args.draft} 的草稿（用 list 查看）") from None
-    else:
-        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
-    request = book_request(store, draft)
+    draft = _source_draft(args)
+    # the library whose 版式设置 apply (--draft: the draft's own; --pdf: its pages are kept there)
+    request = book_request(_settings_store(args, create=bool(args.pdf)), draft)
     if not args.pdf:
         out = write_word(request, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True))
         print(f"已导出：{out}")
@@ -187,15 +187,10 @@ def cmd_check(args) -> int:
     """Run the guide's checks; exit 1 when any error is found (for scripts and CI)."""
     import json as _json
 
-    from desktop_app.app.drafts import check, check_lines, read_draft
+    from desktop_app.app.drafts import check, check_lines
     from desktop_app.core.rules import findings_to_json, has_errors
 
-    if args.json:
-        draft = read_draft(args.json)
-    elif args.draft:
-        draft = _load_from_store(args, args.draft)
-    else:
-        raise CliError("请用 --json 指定草稿文件，或用 --draft 指定库中的草稿编号")
+    draft = _source_draft(args)
     findings = check(draft)
     if args.format == "json":
         print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
@@ -280,6 +275,9 @@ def cmd_gui(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop_app import cli_words
+
+    cli_words.install()  # usage and error lines in Chinese, as the rest of the program
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--db", help="草稿库文件（默认在用户数据文件夹）")

@@ -31,7 +31,9 @@ def make_copy(dst: Path, *, real_venv: bool) -> Path:
     shutil.copytree(ROOT, dst, ignore=IGNORE, symlinks=True)
     venv = dst / ".venv"
     if real_venv:
-        subprocess.run(["cp", "-al", str(ROOT / ".venv"), str(venv)], check=True)
+        # resolved: a .venv that is a symlink would otherwise be copied as the link, and the
+        # copy's setup.sh would rename files inside the real one
+        subprocess.run(["cp", "-al", str((ROOT / ".venv").resolve()), str(venv)], check=True)
     else:
         base = getattr(sys, "_base_executable", sys.executable)
         subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -292,3 +292,29 @@ def test_a_package_saved_as_doc_or_odt_is_read_through_libreoffice(program, samp
     [other] = list(outdir.iterdir())
     assert other.suffix in (".doc", ".odt")
     assert read_package(other).texts == {"1": "另存为旧格式后改写的思路。\n第二段"}
+
+
+def test_a_returned_text_past_the_limit_table_is_shown_but_never_taken(program, sample_draft):
+    """收回 keeps to the one limit table (core.limits): a department's text longer than a part
+    (10 万字) or a measure's cell (2 万字) may hold is 超出上限 — not taken, even when chosen —
+    so the draft stays one 导出草稿文件 accepts (110,024-character 保障措施 and 举措标题 were
+    written, then refused)."""
+    from desktop_app.core import limits
+    from desktop_app.core.exchange import validate_document
+
+    chosen = [u for u in R.units(program, sample_draft) if u.key in ("safeguards", "measures.tasks.0")]
+    record = R.new_assignment(sample_draft, chosen, "市财政局", "2021-03-10", "分工.docx")
+    keys = {f["path"]: f["key"] for part in record["parts"] for f in part["fields"]}
+    returned = {keys["parts.safeguards.text"]: "专" * (limits.TEXT_MAX_CHARS + 1),
+                keys["parts.measures.tasks.0.title"]: "加" * (limits.CELL_MAX_CHARS + 1),
+                keys["parts.measures.tasks.0.text"]: "新的具体举措。"}
+    returns = R.compare(sample_draft, record, returned)
+    state = {r.ref.path: r.state for r in returns}
+    assert state["parts.safeguards.text"] == state["parts.measures.tasks.0.title"] == R.TOO_LONG
+    assert state["parts.measures.tasks.0.text"] == R.CHANGED
+    assert R.STATE_TEXT[R.TOO_LONG] == "超出上限"
+    before = sample_draft.text("safeguards")
+    taken = R.apply_returns(sample_draft, record, returns, {r.key for r in returns}, "分工.docx")
+    assert [r.ref.path for r in taken] == ["parts.measures.tasks.0.text"]
+    assert sample_draft.text("safeguards") == before
+    assert not validate_document(sample_draft.data)

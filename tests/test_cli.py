@@ -134,3 +134,24 @@ def test_check_exits_1_on_errors_and_0_on_the_sample(tmp_path, capsys):
     assert [f["rule"] for f in findings] == ["targets.growth"]
     assert findings[0]["page"] == "targets" and findings[0]["field"] == "indicators.2"
     assert "1740" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (("export", "--json", "x.json"), "缺少必填的参数：--out"),
+    (("exprot",), "没有“exprot”这一项"),
+    (("list", "--wat"), "无法识别的参数：--wat"),
+])
+def test_command_line_mistakes_are_told_in_chinese(data_dir, args, words):
+    """argparse's own lines (usage, the error) speak Chinese like the rest of the program."""
+    result = run(data_dir, *args)
+    assert result.returncode == 2
+    assert words in result.stderr and "用法：" in result.stderr
+    for english in ("usage:", "error:", "the following arguments", "invalid choice", "unrecognized"):
+        assert english not in result.stderr
+
+
+def test_help_is_in_chinese(data_dir):
+    result = run(data_dir, "export", "--help")
+    assert result.returncode == 0
+    assert "用法：" in result.stdout and "显示本说明后退出" in result.stdout
+    assert "show this help" not in result.stdout and "usage:" not in result.stdout

@@ -138,3 +138,23 @@ def test_move_onto_a_newer_program(qtbot, window, tmp_path, monkeypatch):
     assert any("保障措施" in i["label"] for i in unplaced)
     assert "未归位" in page.summary.text()
     assert window.store.revisions(moved.id)[0].reason == "program_move"
+
+
+def test_overview_counts_add_up_while_parts_wait_for_review(qtbot, window):
+    """申报总览's first line counts every row of its table: the ◐ 待核对 parts are counted
+    too (they were left out, so a carried-over draft read "共 14 部分：已完成 2，待完善 1，
+    未填写 1" — four of fourteen), and the second line does not give another count of them."""
+    import re
+
+    _open_carried(window)
+    wizard = window.wizard
+    qtbot.waitUntil(lambda: wizard.checks_ready)
+    wizard.refresh_marks()
+    overview = wizard.overview
+    first, *rest = overview.summary.text().split("<br>")
+    total = int(re.search(r"共 (\d+) 部分", first).group(1))
+    counted = sum(int(n) for n in re.findall(r"(?:已完成|待完善|待核对|未填写|有错误) (\d+)", first))
+    assert counted == total, first
+    rows = [overview.cell_text(overview.row_of(key), 1) for key in overview.keys]
+    assert f"待核对 {rows.count('◐ 待核对')}" in first
+    assert "部分待核对" not in "".join(rest)

@@ -162,3 +162,36 @@ def test_each_heading_shows_the_text_under_it(tmp_path):
     previews = dict(zip((h.text for h in plan.headings), section_previews(plan.document)))
     assert previews["一、发展基础"] == "镇江地处长江与京杭大运河交汇处。"
     assert previews["三、重点任务"] == ""
+
+
+def test_placing_never_makes_a_part_longer_than_the_limit_table_allows(qtbot, window, monkeypatch):
+    """归入 joins a 未归入 piece to a part's text: past the one limit table's 10 万字 a part (or
+    2 万字 a measure) that the draft file refuses, the piece stays in 未归入 and the officer is
+    told why (a 118,789-character 保障措施 was saved, then 导出草稿文件 refused it)."""
+    from desktop_app.core import limits
+    from desktop_app.core.exchange import validate_document
+
+    window.open_sample()
+    session = window.session
+    draft = session.draft
+    big = "六、其他事项\n" + "专利转化工作稳步推进。" * 9_050  # 99,557 characters: fits alone, not after 保障措施
+    draft.data["unplaced"] = [{"text": big, "kind": "section", "source": "“六、其他事项”（第198段）"},
+                              {"text": "七、联系方式\n联系人：王敏。", "kind": "section", "source": "第200段"}]
+    session.touch()
+    wizard = window.wizard
+    wizard.go_to("glance")
+    overview = wizard.overview
+    told = []
+    monkeypatch.setattr(overview, "tell", told.append)
+    before = draft.text("safeguards")
+    overview.place_unplaced(0, "part:safeguards")
+    assert draft.text("safeguards") == before
+    assert [e["text"] for e in overview.unplaced()][0] == big
+    assert told and "四、保障措施" in told[0] and f"{limits.TEXT_MAX_CHARS}" in told[0]
+    measure = draft.part("measures")["tasks"][0]
+    overview.place_unplaced(0, "task:measures:0")
+    assert len(measure["text"]) <= limits.CELL_MAX_CHARS and len(told) == 2
+    # a piece that fits is placed as before, and the draft stays one the file format accepts
+    overview.place_unplaced(1, "part:safeguards")
+    assert draft.text("safeguards").endswith("联系人：王敏。")
+    assert not validate_document(draft.data)

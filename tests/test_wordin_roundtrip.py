@@ -105,3 +105,22 @@ def test_round_trip_of_the_programs_own_docx_without_libreoffice(sample_draft, t
     assert comparable(program, imported) == comparable(program, sample_draft)
     assert report.unplaced == 0 and report.placed > 100
     assert re.sub(r"\s", "", imported.letter_date) == sample_draft.letter_date
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_the_mapping_view_lists_no_attachment_lines_as_headings(sample, tmp_path):
+    """导入 Word 方案's mapping view lists the document's headings for the officer to place.
+    The 附件 list's items ("2.扬州市专利转化相关政策文件汇编") and the attachment pages'
+    titles go to 附件材料 whatever is chosen for them, so they are not listed: the sample's
+    view showed them as （作为上文的小标题） under 五、进度安排 and as 未归入, which the
+    import did not do."""
+    draft = read_draft_file(sample)
+    book = export_docx(draft, tmp_path / "book.docx")
+    doc = Document.from_blocks(read_blocks(book))
+    titles = {re.sub(r"\s", "", a["title"]) for a in draft.data.get("attachments") or []}
+    listed = [h.text for h in doc.headings if re.sub(r"^\d+[.．、]|\s", "", h.text) in titles]
+    assert not listed
+    # and the import still reads every attachment title
+    imported, _report = build_draft(get_program(draft.program_id), doc)
+    assert [a["title"] for a in imported.data.get("attachments") or []] == \
+        [a["title"] for a in draft.data.get("attachments") or []]

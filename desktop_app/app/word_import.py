@@ -44,8 +44,39 @@ class WordImport:
 
     def build(self, mapping: list[str] | None = None, *, organization: str = "", city: str = "",
               year: int | None = None) -> tuple[Draft, Report]:
-        return build_draft(self.program, self.document, mapping or self.suggestion,
-                           organization=organization, city=city, year=year)
+        draft, report = build_draft(self.program, self.document, mapping or self.suggestion,
+                                    organization=organization, city=city, year=year)
+        too_long = over_limits(self.program, draft)
+        if too_long:
+            raise WordInError("；".join(too_long[:3]) + ("等" if len(too_long) > 3 else "") +
+                              "。没有导入。请在 Word 中精简或拆分这些内容（例如分成几个标题），"
+                              "或在对照表中把其中的小标题放到其他部分后再导入。")
+        return draft, report
+
+
+def over_limits(program: Program, draft: Draft) -> list[str]:
+    """Each text of the draft longer than the one limit table allows, in plain words: a part's
+    正文 (10 万字) and a cell of its tables, such as a measure's 具体举措 (2 万字)."""
+    from desktop_app.core import limits
+
+    out = []
+    for part_id, part in (draft.data.get("parts") or {}).items():
+        try:
+            heading = program.node(part_id).heading
+        except KeyError:
+            heading = part_id
+        text = part.get("text") or ""
+        if len(text) > limits.TEXT_MAX_CHARS:
+            out.append(f"“{heading}”的正文有 {len(text)} 字，超过每部分 {limits.TEXT_MAX_CHARS} 字的上限")
+        for rows in part.values():
+            if not isinstance(rows, list):
+                continue
+            for n, row in enumerate(rows):
+                cells = row.values() if isinstance(row, dict) else ()
+                longest = max((len(c) for c in cells if isinstance(c, str)), default=0)
+                if longest > limits.CELL_MAX_CHARS:
+                    out.append(f"“{heading}”第 {n + 1} 项中有一格 {longest} 字，超过每格 {limits.CELL_MAX_CHARS} 字的上限")
+    return out
 
 
 def open_word_plan(path: str | os.PathLike, program: Program | str) -> WordImport:

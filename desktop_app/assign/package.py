@@ -404,35 +404,27 @@ def _needs_conversion(path: Path) -> bool:
 
 
 def to_docx(path: Path, work: Path, timeout: float = 120.0) -> Path:
-    """`path` (.doc, .wps, .odt…) as .docx in `work`, by a LibreOffice of our own (a private
-    profile, stopped when done or after `timeout`). PackageError when that cannot be done."""
-    import shutil
-    import subprocess
+    """`path` (.doc, .wps, .odt…) as .docx in `work`, by a LibreOffice of our own (book/pdf.py
+    convert_to_docx: a private profile, stopped with its children when done or after `timeout`).
+    PackageError when that cannot be done."""
+    from desktop_app.book.pdf import ConvertError, convert_to_docx
 
-    from desktop_app.book.pdf import _popen, _soffice_base, _soffice_env, _stop, find_soffice
-
-    soffice = find_soffice()
-    if soffice is None:
-        raise PackageError(f"{path.name} 不是 .docx 格式，本机又没有安装 LibreOffice，无法转换。请在 Word 或 WPS 中打开它，"
-                           "“另存为”Word 文档（.docx）后再收回。")
-    work.mkdir(parents=True, exist_ok=True)
-    source = work / ("source" + path.suffix.lower())  # an ASCII name: older LibreOffice on Windows
-    shutil.copyfile(path, source)
-    outdir = work / "out"
-    proc = _popen(_soffice_base(soffice, work / "profile") + ["--convert-to", "docx:MS Word 2007 XML",
-                                                              "--outdir", str(outdir), str(source)],
-                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_soffice_env())
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pass
-    finally:
-        _stop(proc, 0)
-    result = outdir / "source.docx"
-    if not result.is_file():
-        raise PackageError(f"LibreOffice 无法转换 {path.name}（文件可能已加密或损坏）。请在 Word 或 WPS 中打开它，"
-                           "取消密码后“另存为”Word 文档（.docx），再收回。")
-    return result
+        return convert_to_docx(path, work, timeout)
+    except ConvertError as exc:
+        raise PackageError(_CONVERT_MESSAGES[exc.reason].format(
+            name=path.name, seconds=int(timeout), detail=exc.detail)) from exc
+
+
+_CONVERT_MESSAGES = {
+    "no_office": "{name} 不是 .docx 格式，本机又没有安装 LibreOffice，无法转换。请在 Word 或 WPS 中打开它，"
+                 "“另存为”Word 文档（.docx）后再收回。",
+    "start": "无法启动 LibreOffice 转换 {name}：{detail}。请在 Word 或 WPS 中打开它，“另存为”Word 文档（.docx）后再收回。",
+    "timeout": "LibreOffice 转换 {name} 超过 {seconds} 秒仍未完成，已停止。请在 Word 或 WPS 中打开它，"
+               "“另存为”Word 文档（.docx）后再收回。",
+    "failed": "LibreOffice 无法转换 {name}（文件可能已加密或损坏）。请在 Word 或 WPS 中打开它，"
+              "取消密码后“另存为”Word 文档（.docx），再收回。",
+}
 
 
 def read_package(path: str | os.PathLike) -> PackageContent:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,19 @@ CONFLICT = "conflict"    # changed in the file AND in the program since sending
 UNCHANGED = "unchanged"  # nothing to take
 NOT_IN_FILE = "not_in_file"    # its marks were removed or damaged in the file
 NOT_IN_DRAFT = "not_in_draft"  # the part or measure no longer exists in the draft
+TOO_LONG = "too_long"          # longer than the field may hold (core.limits): never taken
 STATE_TEXT = {
     CHANGED: "有改动", CONFLICT: "冲突", UNCHANGED: "未改动",
-    NOT_IN_FILE: "文件中找不到", NOT_IN_DRAFT: "草稿中已删除",
+    NOT_IN_FILE: "文件中找不到", NOT_IN_DRAFT: "草稿中已删除", TOO_LONG: "超出上限",
 }
+
+
+def field_limit(path: str) -> int:
+    """The one limit table's limit for a text field of a package: a part's 正文, or a cell of
+    one of its tables (a measure's 举措标题 and 具体举措)."""
+    from desktop_app.core import limits
+
+    return limits.TEXT_MAX_CHARS if re.fullmatch(r"parts\.[^.]+\.text", path) else limits.CELL_MAX_CHARS
 
 
 @dataclass(frozen=True)
@@ -239,6 +249,8 @@ def compare(draft: Draft, record: dict[str, Any], returned: dict[str, str]) -> l
             edited_here = text_hash(current) != stored.get("hash")
             if untouched or new == current or package_text(current) == new:
                 state = UNCHANGED
+            elif len(new) > field_limit(ref.path):
+                state = TOO_LONG
             elif edited_here:
                 state = CONFLICT
             else:

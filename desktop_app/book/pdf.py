@@ -428,3 +428,47 @@ def render_pages(pdf: str | os.PathLike, folder: str | os.PathLike, width_px: in
     # pdftoppm pads page numbers to the width of the last page's number
     found = sorted(folder.glob(f"p{first}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return found
+
+
+# .doc/.wps/.odt → .docx (Word import, 分工 收回) ------------------------------------------
+class ConvertError(RuntimeError):
+    """Why convert_to_docx gave no .docx; each caller says it in its own words.
+    reason: "no_office" (LibreOffice not installed), "start" (it could not be started),
+    "timeout" (stopped after the time-out) or "failed" (it wrote no .docx)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason if not detail else f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def convert_to_docx(source: Path, work: Path, timeout: float) -> Path:
+    """`source` (.doc, .wps, .odt, .rtf…) as a .docx inside `work`, converted by a LibreOffice
+    of our own: a private profile in `work` (a LibreOffice the officer has open is neither used
+    nor disturbed), a plain ASCII copy of the file (LibreOffice's command line is unreliable
+    with some names on Windows), and its own process group, stopped with every process it
+    started when done or after `timeout` seconds. Raises ConvertError."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConvertError("no_office")
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / f"source{source.suffix.lower() or '.doc'}"
+    shutil.copyfile(source, src)
+    outdir = work / "out"
+    try:
+        proc = _popen(_soffice_base(soffice, work / "profile") + [
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_soffice_env())
+    except OSError as exc:
+        raise ConvertError("start", exc.strerror or str(exc)) from exc
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        _stop(proc, 0)
+    result = outdir / "source.docx"
+    if not result.is_file() or result.stat().st_size == 0:
+        raise ConvertError("timeout" if timed_out else "failed")
+    return result

@@ -25,7 +25,7 @@ from desktop_app.core.program import Program
 #: Where the last package was written or read (store meta), to start the file dialogs there.
 FOLDER_KEY = "assign_folder"
 STATE_COLORS = {R.CHANGED: "#1e6b2e", R.CONFLICT: "#b3261e", R.UNCHANGED: "#5f6b7a",
-                R.NOT_IN_FILE: "#8a5a00", R.NOT_IN_DRAFT: "#8a5a00"}
+                R.NOT_IN_FILE: "#8a5a00", R.NOT_IN_DRAFT: "#8a5a00", R.TOO_LONG: "#8a5a00"}
 STATE_EXPLAINED = {
     R.CHANGED: "对方修改了这部分；发出后程序中没有改动，可以放心采用。",
     R.CONFLICT: "冲突：发出分工后，这部分在程序中又修改过，对方返回的文字没有包含这些修改。"
@@ -33,6 +33,8 @@ STATE_EXPLAINED = {
     R.UNCHANGED: "对方没有修改这部分（或与当前文字相同），无需处理。",
     R.NOT_IN_FILE: "文件中找不到这部分的两条填写标记（可能被删除或改动），无法读取。请打开文件查看，手工复制需要的文字。",
     R.NOT_IN_DRAFT: "这部分（或这项举措）已从草稿中删除，无法放回。右侧是对方返回的文字，可复制后手工粘贴。",
+    R.TOO_LONG: "返回的文字超过这一处可容纳的字数上限（每部分正文 10 万字、举措的每一格 2 万字），无法放回。"
+                "右侧是对方返回的文字，请精简后分几处复制粘贴。",
 }
 
 
@@ -172,7 +174,7 @@ class ReceiveDialog(QDialog):
         summary = (f"分工编号 {record.get('id', '')}，{date_text(record.get('sent_at', ''))}发给{department}"
                    f"（{R.STATUS_TEXT.get(record.get('status'), '')}）。共 {len(returns)} 处：有改动 {counts[R.CHANGED]}，"
                    f"<span style='color:#b3261e'>冲突 {counts[R.CONFLICT]}</span>，未改动 {counts[R.UNCHANGED]}")
-        missing = counts[R.NOT_IN_FILE] + counts[R.NOT_IN_DRAFT]
+        missing = counts[R.NOT_IN_FILE] + counts[R.NOT_IN_DRAFT] + counts[R.TOO_LONG]
         summary += f"，无法放回 {missing}。" if missing else "。"
         if record.get("status") == R.BACK:
             summary += f"<br>这份分工已于{date_text(record.get('returned_at') or '')}收回过一次；再次放回时，已采用过的部分显示为冲突。"

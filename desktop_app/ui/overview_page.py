@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.app.wizard_plan import HAS_ERRORS, findings_by_page, overview_state
-from desktop_app.core import completeness
+from desktop_app.core import completeness, limits
 from desktop_app.core.completeness import char_count, live_count
 from desktop_app.core.findings import ERROR, HINT, WARNING
 from desktop_app.ui import item_roles
@@ -223,12 +223,25 @@ class OverviewPage(DraftPage):
         bits = where.split(":")
         if bits[0] == "task":
             holder = self.draft.part(bits[1]).get("tasks", [])[int(bits[2])]
+            limit = limits.CELL_MAX_CHARS  # a measure's 具体举措 is a cell of the tasks table
         else:
             holder = self.draft.part(bits[1])
+            limit = limits.TEXT_MAX_CHARS
         before = holder.get("text", "")
-        holder["text"] = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
+        text = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
+        if len(text) > limit:  # the one limit table: never a part the draft file would refuse
+            label = {w: t.strip() for t, w in self.unplaced_targets()}.get(where, where)
+            self.tell(f"归入后“{label}”将有 {len(text)} 字，超过每{'项举措' if bits[0] == 'task' else '部分'}"
+                      f" {limit} 字的上限，所以没有归入，内容仍在“未归入”中。请先精简该部分或这段内容，"
+                      "或把这段内容复制后分别粘贴到几个部分，再删除这一条。")
+            return
+        holder["text"] = text
         self._remove_unplaced(row)
         self._reload_page(bits[1])
+
+    def tell(self, message: str) -> None:
+        """Say why something was not done (a method of its own so tests can read it)."""
+        QMessageBox.warning(self, "未归入", message)
 
     def discard_unplaced(self, row: int) -> None:
         entries = self.unplaced()
@@ -320,13 +333,14 @@ class OverviewPage(DraftPage):
             self.summary.setText(f"共 {len(pages)} 部分，都还未填写。单击任一行开始填写；"
                                  "打开或填写过的部分，会在这里显示进度和检查结果。")
         else:
+            # every row counted once, so the figures add up to the total (待核对 only on a carried-over draft)
+            to_review = f"待核对 {counts[completeness.TO_REVIEW]}，" if counts[completeness.TO_REVIEW] else ""
+            head = (f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，{to_review}"
+                    f"待完善 {counts[completeness.PARTIAL]}，未填写 {counts[completeness.EMPTY]}，")
             self.summary.setText(
-                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-                f"未填写 {counts[completeness.EMPTY]}，<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。"
-                if counts[HAS_ERRORS] else
-                f"共 {len(pages)} 部分：已完成 {counts[completeness.COMPLETE]}，待完善 {counts[completeness.PARTIAL]}，"
-                f"未填写 {counts[completeness.EMPTY]}，没有错误。")
-        self._show_review_counts(counts[completeness.TO_REVIEW])
+                head + f"<span style='color:#b3261e'>有错误 {counts[HAS_ERRORS]}</span>。" if counts[HAS_ERRORS]
+                else head + "没有错误。")
+        self._show_review_counts()
         self.show_assignments()
 
     def show_assignments(self) -> None:
@@ -344,19 +358,18 @@ class OverviewPage(DraftPage):
             self.out_label.setText(text)
         self.out_label.setVisible(bool(lines))
 
-    def _show_review_counts(self, parts_to_review: int) -> None:
-        """A carried-over draft: how many automatic changes and 待更新 statements, how many still open."""
+    def _show_review_counts(self) -> None:
+        """A carried-over draft: how many automatic changes and 待更新 statements, how many still open
+        (how many parts wait for review is the first line's 待核对)."""
         if not self.draft.data.get("review"):
             return
         from desktop_app.core import review
 
         c = review.counts(self.draft)
-        parts_to_review -= self.states.get(completeness.REVIEW_PAGE) == completeness.TO_REVIEW  # the list itself
         self.summary.setText(
             self.summary.text() + f"<br>从上年草稿新建：自动改动 {c[review.CHANGED]} 处，待更新 {c[review.STALE]} 处"
             + (f"，未归位 {c[review.UNPLACED]} 处" if c[review.UNPLACED] else "")
-            + (f"；尚未核对 <b>{c['open']}</b> 处，{parts_to_review} 部分待核对（见“核对上年内容”）。"
-               if c["open"] else "；已全部核对。"))
+            + (f"；尚未核对 <b>{c['open']}</b> 处（见“核对上年内容”）。" if c["open"] else "；已全部核对。"))
 
     def _set(self, row: int, col: int, text: str, fg: str = "", bg: str = "", tip: str = "") -> None:
         """Change one cell only where it differs: each change costs a relayout of the table."""

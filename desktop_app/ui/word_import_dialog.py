@@ -195,10 +195,15 @@ class WordImportDialog(QDialog):
 
     # import ---------------------------------------------------------------------
     def _import(self) -> None:
+        from desktop_app.app.word_import import WordInError
         from desktop_app.core.exchange import validate_document
 
-        draft, report = self.plan.build(self.mapping(), organization=self.organization.text().strip(),
-                                        city=self.city.text().strip(), year=self.year.value())
+        try:
+            draft, report = self.plan.build(self.mapping(), organization=self.organization.text().strip(),
+                                            city=self.city.text().strip(), year=self.year.value())
+        except WordInError as exc:  # longer than the limit table allows: said in plain words
+            self.error.setText(str(exc))
+            return
         problems = validate_document(draft.data)
         if problems:  # the importer's own fault; say so rather than save a draft it cannot reopen
             self.error.setText("无法导入：" + "；".join(problems[:3]))

@@ -76,11 +76,44 @@ class Document:
     @classmethod
     def from_blocks(cls, blocks: list) -> Document:
         blocks = _join_split(blocks)
-        heads = [h for h in (detect(b) for b in blocks if isinstance(b, Para)) if h is not None]
+        claimed = _attachment_lines(blocks)
+        heads = [h for h in (detect(b) for b in blocks if isinstance(b, Para) and id(b) not in claimed)
+                 if h is not None]
         return cls(blocks, heads)
 
     def suggestion(self, program: Program) -> list[str]:
         return suggest(program, self.headings)
+
+
+def _attachment_lines(blocks: list) -> set[int]:
+    """ids of the paragraphs _Builder._attachment takes for 附件材料 whatever the mapping says —
+    the items of a 附件：1.… list and the title under an 附件N page label — so that the
+    mapping view does not offer them as headings (the same states as the builder: a list runs
+    while its items follow; a heading ends an attachment page)."""
+    claimed: set[int] = set()
+    mode = ""
+    for b in blocks:
+        if not isinstance(b, Para) or b.toc:
+            continue
+        compact = re.sub(r"\s+", "", " ".join(paragraphs(b.text)))
+        if not compact:
+            continue
+        if _ATTACH_LIST.match(compact):
+            mode = "attach_list"
+            continue
+        if mode == "attach_list" and _ATTACH_ITEM.match(compact):
+            claimed.add(id(b))
+            continue
+        if _ATTACH_PAGE.match(compact):
+            mode = "attach_title"
+            continue
+        if mode == "attach_title":
+            claimed.add(id(b))
+            mode = "attach_page"
+            continue
+        if mode == "attach_list" or detect(b) is not None:
+            mode = ""
+    return claimed
 
 
 class _Builder:

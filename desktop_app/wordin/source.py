@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -64,40 +63,29 @@ def check_file(path: Path) -> str:
 
 
 def convert_to_docx(source: Path, out_dir: Path, timeout: float = CONVERT_TIMEOUT) -> Path:
-    """`source` converted to .docx in out_dir by LibreOffice, with a profile of its own
-    (a LibreOffice the officer has open is neither used nor disturbed)."""
-    from desktop_app.book.pdf import find_soffice
+    """`source` converted to out_dir/source.docx by LibreOffice (book/pdf.py convert_to_docx:
+    a profile and a process group of its own, nothing left running after a time-out)."""
+    from desktop_app.book.pdf import ConvertError
+    from desktop_app.book.pdf import convert_to_docx as convert
 
-    soffice = find_soffice()
-    if soffice is None:
-        raise WordInError(f"{source.name} 需先转换为 .docx 才能导入，但本机没有安装 LibreOffice。"
-                          "请在 Word 或 WPS 中把它另存为 .docx 后再导入。")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.mkdtemp(prefix="wordin-profile-"))
-    try:
-        # A plain ASCII copy: LibreOffice's command line is unreliable with some names on Windows.
-        work = Path(tempfile.mkdtemp(prefix="wordin-src-"))
-        src = work / f"source{source.suffix.lower() or '.doc'}"
-        shutil.copyfile(source, src)
-        cmd = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--nologo", "--nodefault", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
+    with tempfile.TemporaryDirectory(prefix="wordin-") as work:
         try:
-            subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           timeout=timeout, check=False, env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
-        except subprocess.TimeoutExpired as exc:
-            raise WordInError(f"LibreOffice 转换 {source.name} 超过 {int(timeout)} 秒仍未完成，已停止。"
-                              "请在 Word 或 WPS 中把它另存为 .docx 后再导入。") from exc
-        except OSError as exc:
-            raise WordInError(f"无法启动 LibreOffice 转换 {source.name}：{exc.strerror or exc}。") from exc
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+            converted = convert(source, Path(work), timeout)
+        except ConvertError as exc:
+            raise WordInError(_CONVERT_MESSAGES[exc.reason].format(
+                name=source.name, seconds=int(timeout), detail=exc.detail)) from exc
+        out_dir.mkdir(parents=True, exist_ok=True)
         out = out_dir / "source.docx"
-        if not out.is_file() or out.stat().st_size == 0:
-            raise WordInError(f"LibreOffice 无法转换 {source.name}（文件可能已损坏或设置了密码）。"
-                              "请在 Word 或 WPS 中打开，另存为 .docx 后再导入。")
-        return out
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.move(str(converted), out)
+    return out
+
+
+_CONVERT_MESSAGES = {
+    "no_office": "{name} 需先转换为 .docx 才能导入，但本机没有安装 LibreOffice。请在 Word 或 WPS 中把它另存为 .docx 后再导入。",
+    "start": "无法启动 LibreOffice 转换 {name}：{detail}。",
+    "timeout": "LibreOffice 转换 {name} 超过 {seconds} 秒仍未完成，已停止。请在 Word 或 WPS 中把它另存为 .docx 后再导入。",
+    "failed": "LibreOffice 无法转换 {name}（文件可能已损坏或设置了密码）。请在 Word 或 WPS 中打开，另存为 .docx 后再导入。",
+}
 
 
 def open_document(path: str | os.PathLike) -> list:
