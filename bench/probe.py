@@ -268,7 +268,7 @@ def _stall_preview(draft_file: str, runs: str) -> None:
     cold = time.monotonic() - cold_started
     part = next(n for n in page.program.parts() if n.kind == "prose")
     meter = _Lateness()
-    seconds, stalls, parts = [], [], []
+    seconds, stalls = [], []
     for n in range(int(runs)):
         _settle(app, 0.3)
         page.draft.part(part.id)["text"] = (page.draft.part(part.id).get("text") or "") + f"\n补充一句{n}。"

@@ -76,17 +76,21 @@ def _source_draft(args):
 
 
 def cmd_export(args) -> int:
-    from desktop_app.book.export import export_docx
+    """导出 the same book as the window (app/export.py): a stored draft with its own 版式设置;
+    a draft file with the 版式设置 of the same draft in the store, if it is there."""
+    from desktop_app.app.export import book_request, write_word
 
     if args.pdf:  # (--out itself is checked by main, for every command)
         _check_out(args, Path(args.out).with_suffix(".pdf"))
     draft = _source_draft(args)
+    # the library whose 版式设置 apply (--draft: the draft's own; --pdf: its pages are kept there)
+    request = book_request(_settings_store(args, create=bool(args.pdf)), draft)
     if not args.pdf:
-        out = export_docx(draft, args.out)
+        out = write_word(request, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True))
         print(f"已导出：{out}")
         _warn_unplaced(draft)
         return 0
-    code = _export_with_pdf(draft, Path(args.out))
+    code = _export_with_pdf(request, Path(args.out))
     _warn_unplaced(draft)
     return code
 
@@ -97,17 +101,18 @@ def _warn_unplaced(draft) -> None:
               file=sys.stderr)
 
 
-def _export_with_pdf(draft, out: Path) -> int:
+def _export_with_pdf(request, out: Path) -> int:
     """export --pdf: the .docx (its 目录 numbered from LibreOffice's layout), the PDF beside
-    it, and each part's page range — recorded for the 打印装订清单 and printed."""
-    from desktop_app.book.bind_sheet import page_ranges, record_pdf_pages
+    it, and each part's page range — recorded for the 打印装订清单 (app/export.py) and printed."""
+    from desktop_app.app.export import write_word_and_pdf
+    from desktop_app.book.bind_sheet import page_ranges
     from desktop_app.book.pdf import PdfError
-    from desktop_app.book.toc_pages import export_docx_with_pages
 
+    draft = request.draft
     pdf = out.with_suffix(".pdf")
     try:
-        out, layout = export_docx_with_pages(draft, out, pdf=pdf,
-                                             progress=lambda text: print(text, file=sys.stderr, flush=True))
+        out, layout = write_word_and_pdf(request, out, pdf,
+                                         progress=lambda text: print(text, file=sys.stderr, flush=True))
     except PdfError as exc:
         print(f"已导出：{out}")
         print(f"PDF 未生成：{exc}", file=sys.stderr)
@@ -122,10 +127,6 @@ def _export_with_pdf(draft, out: Path) -> int:
         return 3
     print(f"已导出：{pdf}")
     if layout.starts:
-        try:
-            record_pdf_pages(draft, pdf, layout.starts, layout.pages)
-        except OSError:
-            pass
         from desktop_app.book.compose import compose
         from desktop_app.core.program import get_program
 
@@ -136,17 +137,31 @@ def _export_with_pdf(draft, out: Path) -> int:
     return 0
 
 
-def cmd_import(args) -> int:
-    from desktop_app.core.exchange import read_draft_file
+def _settings_store(args, create: bool = False):
+    """The library whose 版式设置 a draft file is exported with (and where a PDF's pages are
+    recorded): the one named by --db, or the default one, when that file exists or `create`
+    (else the draft file is exported with the defaults)."""
+    from desktop_app.core.store import StoreError
 
-    draft = read_draft_file(args.file)
-    store = _store(args)
-    if store.exists(draft.id) and not args.replace:
+    if not (create or _db_path(args).is_file()):
+        return None
+    try:
+        return _store(args)
+    except StoreError as exc:
+        print(f"注意：{exc}\n版式按默认设置（GB/T 9704-2012）。", file=sys.stderr)
+        return None
+
+
+def cmd_import(args) -> int:
+    """导入草稿文件, as the window's (app/drafts.py); a draft already there only with --replace."""
+    from desktop_app.app.drafts import REPLACE, DraftExists, import_draft, read_draft
+
+    draft = read_draft(args.file)
+    try:
+        draft = import_draft(_store(args), draft, REPLACE if args.replace else None)
+    except DraftExists:
         print(f"库中已有编号为 {draft.id} 的草稿；如要覆盖，请加 --replace", file=sys.stderr)
         return 1
-    # "import", as the window saves it: a replace starts a revision of its own, so the
-    # replaced content stays in history (an "edit" would fold into the latest one).
-    store.save(draft, reason="import")
     print(f"已导入：{draft.title}（编号 {draft.id}）")
     return 0
 
@@ -172,19 +187,15 @@ def cmd_check(args) -> int:
     """Run the guide's checks; exit 1 when any error is found (for scripts and CI)."""
     import json as _json
 
-    from desktop_app.core.program import get_program
-    from desktop_app.core.rules import findings_to_json, has_errors, run_checks
+    from desktop_app.app.drafts import check, check_lines
+    from desktop_app.core.rules import findings_to_json, has_errors
 
     draft = _source_draft(args)
-    findings = run_checks(get_program(draft.program_id), draft)
+    findings = check(draft)
     if args.format == "json":
         print(_json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
     else:
-        labels = {"error": "错误", "warning": "警告", "hint": "提示"}
-        for f in findings:
-            print(f"[{labels.get(f.severity, f.severity)}] {f.message}  ({f.page}:{f.field})")
-        errors = sum(f.severity == "error" for f in findings)
-        print(f"共 {len(findings)} 条：{errors} 个错误" if findings else "检查通过，没有发现问题。")
+        print("\n".join(check_lines(findings)))
     return 1 if has_errors(findings) else 0
 
 

@@ -72,6 +72,7 @@ def _check_bundle(say) -> None:
 
 
 def _export_through_window(work: Path, say) -> Path:
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.app import create_window, prepare_app
@@ -102,7 +103,10 @@ def _export_through_window(work: Path, say) -> Path:
         target = work / "out" / "申报书.docx"
         target.parent.mkdir()
         page.choose_path = lambda: str(target)  # the save dialog, answered
-        page.export_button.click()  # returns once the DocxJob has finished
+        page.export_button.click()  # a DocxJob writes the book in its own thread
+        deadline = time.monotonic() + 120
+        while page.docx_busy and time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         if not target.is_file():
             raise SelfTestFailed(f"未生成 Word 申报书 no .docx written: {page.status.text()}")
         say(f"已导出 exported: {target.name}, {target.stat().st_size // 1024} KB; 预览 preview: {preview_pages} 页 pages")

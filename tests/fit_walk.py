@@ -42,7 +42,7 @@ def cut_off(root: QWidget) -> list[str]:
     problems = []
     root_rect = root.rect()
     for w in root.findChildren(QWidget):
-        if not w.isVisible() or w.window() is not root or w.width() <= 0 and w.height() <= 0:
+        if not w.isVisible() or w.window() is not root or (w.width() <= 0 and w.height() <= 0):
             continue
         if isinstance(w, (QScrollBar, QSplitterHandle)):
             continue

@@ -134,7 +134,8 @@ def test_word_export_keeps_the_window_responsive(qtbot, window, tmp_path, large)
     timer.setInterval(5)
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start()
-    page.export_book()  # returns once the book is written …
+    page.export_book()  # returns at once; the book is written in the job's thread …
+    qtbot.waitUntil(lambda: not page.docx_busy, timeout=120_000)
     timer.stop()
     book = tmp_path / "大草稿.docx"
     assert exported == [str(book)] and book.stat().st_size > 10_000, page.status.text()
@@ -156,6 +157,7 @@ def test_word_export_failure_comes_back_to_the_page(qtbot, window, tmp_path, mon
     page = window.wizard.export_page
     page.choose_path = lambda: str(tmp_path / "x.docx")
     page.export_book()
+    qtbot.waitUntil(lambda: not page.docx_busy, timeout=60_000)
     assert "导出失败" in page.status.text() and "磁盘坏了" in page.status.text()
     assert not (tmp_path / "x.docx").exists()
     assert page.export_button.isEnabled() and not page.docx_busy

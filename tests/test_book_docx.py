@@ -767,7 +767,7 @@ def test_a_reason_is_typed_in_a_figure_cell_and_kept_by_the_draft_file(tmp_path,
 
 
 # 专栏 boxes and GB/T 9704 details -----------------------------------------------------------------
-def _custom_book(tmp_path, sample_data, change) -> "Book":
+def _custom_book(tmp_path, sample_data, change) -> Book:
     data = json.loads(json.dumps(sample_data))
     change(data)
     draft = draft_from_json_text(json.dumps(data, ensure_ascii=False))

@@ -74,7 +74,7 @@ def test_write_then_read_round_trip(tmp_path, sample_draft):
     out = tmp_path / "草稿.json"
     write_draft_file(sample_draft, out)
     raw = out.read_bytes()
-    assert "扬州市人民政府".encode("utf-8") in raw  # Chinese kept readable, not \u-escaped
+    assert "扬州市人民政府".encode() in raw  # Chinese kept readable, not \u-escaped
     assert json.loads(raw.decode("utf-8")) == sample_draft.data
     assert read_draft_file(out) == sample_draft
     assert sorted(p.name for p in tmp_path.iterdir()) == ["草稿.json"]

@@ -254,7 +254,7 @@ def test_file_that_is_not_a_database_is_refused_and_left_alone(db_path):
 
 
 def test_text_file_is_refused_and_left_alone(db_path):
-    content = "这不是数据库\n".encode("utf-8") * 200
+    content = "这不是数据库\n".encode() * 200
     db_path.write_bytes(content)
     with pytest.raises(StoreError):
         DraftStore(db_path)

@@ -26,7 +26,8 @@ from desktop_app.core.store import DraftStore
 from desktop_app.ui.session import AUTOSAVE_MS
 from store_child import DRAFT_ID
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+#: gui: the child edits through DraftSession's QTimer (Qt), so this is no test for a run without PySide6.
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL"), pytest.mark.gui]
 
 CHILD = Path(__file__).resolve().parent / "store_child.py"
 TRIALS = 32

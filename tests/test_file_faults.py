@@ -16,7 +16,6 @@ import time
 import pytest
 import sqlite_utils
 
-from desktop_app.book import export as export_module
 from desktop_app.book.export import ExportError, export_docx
 from desktop_app.cli import main as cli_main
 from desktop_app.core import exchange, store as store_module
@@ -72,7 +71,7 @@ def test_store_written_by_a_newer_version_is_refused_untouched(db_path, sample_d
     assert _files(db_path.parent) == before  # no backup, no WAL, no journal
 
 
-@pytest.mark.parametrize("content", [b"", "这不是数据库\n".encode("utf-8") * 300, b"PK\x03\x04" + bytes(5000)])
+@pytest.mark.parametrize("content", [b"", "这不是数据库\n".encode() * 300, b"PK\x03\x04" + bytes(5000)])
 def test_a_file_that_is_not_a_store_is_refused_or_made_new(db_path, content):
     if not content:
         DraftStore(db_path).close()  # an empty file is a new store

@@ -116,7 +116,7 @@ def _page_field_path(page: str, field: str) -> list:
         return bits if bits[0] == "choices" else ["applicant", *bits]
     if page == "eligibility":
         return ["eligibility", *bits]
-    if page == "export":
+    if page in ("attachments", "export"):  # 附件材料 (检查与导出 for a program without that page)
         return bits
     return ["parts", page, *bits]
 
@@ -136,14 +136,14 @@ FIELDS.append((TARGETS, "indicators.0.unit"))
 
 
 def test_the_fuzzed_draft_has_every_kind_of_text_field():
-    kinds = {re.sub(r"\d+", "#", f"{page if page in ('basic', 'eligibility', 'export') else 'part'}:{field}")
+    kinds = {re.sub(r"\d+", "#", f"{page if page in ('basic', 'eligibility', 'attachments') else 'part'}:{field}")
              for page, field in FIELDS}
     for kind in ("basic:organization", "basic:city", "basic:contact", "basic:phone", "eligibility:", "part:text",
                  "part:items.#.problem", "part:items.#.countermeasure", "part:indicators.#.name",
                  "part:indicators.#.note", "part:indicators.#.unit", "part:tasks.#.title", "part:tasks.#.text",
                  "part:tasks.#.lead", "part:tasks.#.partners.#", "part:tasks.#.projects.#.title",
                  "part:tasks.#.projects.#.items.#", "part:rows.#.progress", "part:rows.#.lead",
-                 "part:rows.#.partners.#", "export:attachments.#.title"):
+                 "part:rows.#.partners.#", "attachments:attachments.#.title"):
         assert any(k == kind or k.startswith(kind) for k in kinds), kind
     assert len(FIELDS) >= 25
 

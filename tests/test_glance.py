@@ -237,7 +237,7 @@ def test_bind_sheet_without_pdf_says_so(program, sample_draft):
     assert "园区名单（未附文件，也未注明页数）" in text and NO_PAGES in text
 
 
-def test_bind_sheet_pages_copies_and_deadline(sample_draft):
+def test_bind_sheet_pages_copies_and_deadline(sample_draft, store):
     from desktop_app.book.bind_sheet import build_bind_sheet, load_pdf_pages, record_pdf_pages
     from desktop_app.core.exchange import read_draft_file
     from desktop_app.core.program import get_program
@@ -251,12 +251,17 @@ def test_bind_sheet_pages_copies_and_deadline(sample_draft):
     assert sheet.deadline == "网上申报截止：2022年1月30日（星期日）"
     assert "项目申报书" in next(p for p in sheet.parts if p.kind == "application_form").seal
     starts = [1, 3, 5, 9, 31][: len(kinds)]
-    record_pdf_pages(draft, "/tmp/x.pdf", starts, 40)
-    sheet = build_bind_sheet(program, draft, load_pdf_pages(draft))
+    record_pdf_pages(draft, "/tmp/x.pdf", starts, 40, store.set_draft_record)
+    sheet = build_bind_sheet(program, draft, load_pdf_pages(draft, store))
     assert sheet.parts[0].pages == (1, 2) and sheet.parts[-1].pages == (starts[-1], 40)
     assert "此后草稿已修改" not in sheet.pages_note
     draft.applicant["contact"] = "换了联系人"
-    assert "此后草稿已修改" in build_bind_sheet(program, draft, load_pdf_pages(draft)).pages_note
+    assert "此后草稿已修改" in build_bind_sheet(program, draft, load_pdf_pages(draft, store)).pages_note
+    # the record lives with the draft in the library, and goes with it
+    store.save(draft)
+    assert "pdf_pages" in store.draft_records(draft.id)
+    store.delete(draft.id)
+    assert load_pdf_pages(draft, store) is None
 
 
 def test_program_submission_is_checked():
@@ -304,6 +309,7 @@ def test_bind_sheet_dialog_from_overview_and_export_page(qtbot, window, tmp_path
                     reason="needs LibreOffice and poppler-utils")
 def test_pdf_reports_where_each_bound_part_starts(tmp_path, program, sample_draft):
     """The pages LibreOffice reports are where pdftotext finds each part's first words."""
+    from desktop_app.core.store import DraftStore
     from desktop_app.book.bind_sheet import build_bind_sheet, load_pdf_pages, record_pdf_pages
     from desktop_app.book.export import export_docx
     from desktop_app.book.pdf import convert_to_pdf
@@ -320,11 +326,12 @@ def test_pdf_reports_where_each_bound_part_starts(tmp_path, program, sample_draf
     assert pages[starts[2] - 1].lstrip().startswith("信用承诺书")
     assert pages[starts[3] - 1].lstrip().startswith("扬州市专利转化重点城市建设方案")
     assert pages[starts[4] - 1].lstrip().startswith("附件")
-    record_pdf_pages(sample_draft, pdf, starts, total)
-    sheet = build_bind_sheet(program, sample_draft, load_pdf_pages(sample_draft))
+    store = DraftStore(tmp_path / "drafts.sqlite3")
+    record_pdf_pages(sample_draft, pdf, starts, total, store.record_writer())  # as a PDF job's thread does
+    sheet = build_bind_sheet(program, sample_draft, load_pdf_pages(sample_draft, store))
     assert [p.pages[0] for p in sheet.parts] == starts and sheet.parts[-1].pages[1] == total
-    assert json.loads(next((Path(__import__("os").environ["PATENT_APP_DATA"]) / "pdf_pages").iterdir())
-                      .read_text(encoding="utf-8"))["starts"] == starts
+    assert json.loads(store.get_draft_record(sample_draft.id, "pdf_pages"))["starts"] == starts
+    store.close()
 
 
 @pytest.mark.gui

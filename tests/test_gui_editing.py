@@ -456,5 +456,5 @@ def test_long_cells_open_a_multi_line_editor(qtbot, window):
         editor.selectAll()
         editor.insertPlainText("第一行\n第二行 and\nmore")
         key(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda: not any(w.isVisible() for w in grid.viewport().findChildren(QPlainTextEdit)))
+        qtbot.waitUntil(lambda g=grid: not any(w.isVisible() for w in g.viewport().findChildren(QPlainTextEdit)))
         assert grid.item(0, column).text() == "第一行第二行 and more"

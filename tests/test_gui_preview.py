@@ -94,6 +94,7 @@ def test_open_file_and_folder_after_export(qtbot, window, tmp_path, monkeypatch)
     exported = []
     page.exported.connect(exported.append)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.docx_busy, timeout=60_000)
     assert out.is_file()
     qtbot.mouseClick(page.open_file, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.open_folder, Qt.MouseButton.LeftButton)
@@ -269,7 +270,7 @@ def test_bind_sheet_has_the_preview_pages(qtbot, window):
     page = _export_page(window)
     page.show_preview()
     _wait_for_preview(qtbot, page)
-    sheet = build_bind_sheet(page.program, page.draft, load_pdf_pages(page.draft))
+    sheet = build_bind_sheet(page.program, page.draft, load_pdf_pages(page.draft, page.session.store))
     assert all(p.pages for p in sheet.parts), sheet.pages_note
     total = page.preview.page_count()
     assert sheet.parts[-1].pages[1] == total and "此后草稿已修改" not in sheet.pages_note

@@ -193,6 +193,7 @@ def test_a_program_only_in_a_folder_is_written_end_to_end(qtbot, window, tmp_pat
     out = tmp_path / "mini.docx"
     pages["export"].choose_path = lambda: str(out)
     qtbot.mouseClick(pages["export"].export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pages["export"].docx_busy, timeout=60_000)
     assert out.exists(), pages["export"].status.text()
 
     doc = Document(str(out))

@@ -134,7 +134,7 @@ def test_dropping_a_draft_file_on_the_window_imports_and_opens_it(qtbot, window,
     path = tmp_path / "拖入的草稿.json"
     data = _write_sample(path, contact="郑洁")
     assert window.acceptDrops()
-    mime, enter, drop = _drag_events(window, [path])
+    _mime, enter, drop = _drag_events(window, [path])
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     QApplication.sendEvent(window, drop)
@@ -146,7 +146,7 @@ def test_dropping_a_draft_file_on_the_window_imports_and_opens_it(qtbot, window,
 def test_dragging_other_files_is_refused(qtbot, window, tmp_path):
     other = tmp_path / "申报书.docx"
     other.write_bytes(b"PK")
-    mime, enter, drop = _drag_events(window, [other])
+    _mime, enter, drop = _drag_events(window, [other])
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
     QApplication.sendEvent(window, drop)
@@ -179,6 +179,7 @@ def test_ctrl_e_goes_to_export_page_and_exports(qtbot, window, tmp_path):
     window.wizard.export_page.choose_path = lambda: str(out)
     _press(qtbot, window, Qt.Key.Key_E)
     assert window.wizard.current_key() == "export"
+    qtbot.waitUntil(lambda: not window.wizard.export_page.docx_busy, timeout=60_000)  # written in its thread
     assert out.is_file()
     assert "一、建设基础" in [p.text for p in Document(str(out)).paragraphs]
     assert window.wizard.export_page.open_file.isEnabled()

@@ -91,6 +91,7 @@ def test_new_draft_every_page_typed_then_exported(qtbot, window, tmp_path):
     out = tmp_path / "book.docx"
     pages["export"].choose_path = lambda: str(out)
     qtbot.mouseClick(pages["export"].export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pages["export"].docx_busy, timeout=60_000)
     assert out.exists(), pages["export"].status.text()
 
     paras, doc = _plan_paragraphs(out)

@@ -44,7 +44,8 @@ def test_a_hostile_draft_id_maps_to_a_file_inside_its_folder(hostile):
     assert paths.draft_record_path("pdf_pages", hostile + "z") != path  # distinct ids stay distinct
 
 
-def test_the_pdf_pages_record_of_a_hostile_id_does_not_overwrite_a_victim(tmp_path, sample_draft):
+def test_the_pdf_pages_record_of_a_hostile_id_does_not_overwrite_a_victim(tmp_path, sample_draft, store):
+    """The record lives in the library (DraftStore), never in a file named after the id."""
     from desktop_app.book.bind_sheet import load_pdf_pages, record_pdf_pages
 
     victim = tmp_path / "victim" / "settings.json"
@@ -53,11 +54,10 @@ def test_the_pdf_pages_record_of_a_hostile_id_does_not_overwrite_a_victim(tmp_pa
     for hostile in (str(victim.with_suffix("")), "../" * 12 + str(victim.with_suffix("")).lstrip("/")):
         draft = sample_draft.copy()
         draft.data["id"] = hostile
-        record_pdf_pages(draft, tmp_path / "book.pdf", [1, 3], 9)
+        record_pdf_pages(draft, tmp_path / "book.pdf", [1, 3], 9, store.set_draft_record)
         assert victim.read_text(encoding="utf-8") == '{"keep": true}'
-        assert load_pdf_pages(draft)["starts"] == [1, 3]
-    written = list((paths.data_dir() / "pdf_pages").iterdir())
-    assert len(written) == 2 and all(p.parent == paths.data_dir() / "pdf_pages" for p in written)
+        assert load_pdf_pages(draft, store)["starts"] == [1, 3]
+    assert not (paths.data_dir() / "pdf_pages").exists()
 
 
 # 2. lost updates ---------------------------------------------------------------------------------

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: Qt itself, in this process and in children.
+pytestmark = pytest.mark.gui
+
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = """
 from PySide6.QtWidgets import QApplication, QLabel

@@ -119,6 +119,11 @@ def test_cli_export_pdf_records_and_prints_each_parts_pages(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "共 36 页" in printed and "封面 第 1—2 页" in printed, printed
     draft = read_draft_file(SAMPLE)
-    sheet = build_bind_sheet(get_program(draft.program_id), draft, load_pdf_pages(draft))
+    from desktop_app import paths
+    from desktop_app.core.store import DraftStore
+
+    library = DraftStore(paths.default_db_path())  # the pages are kept in the library, with the draft's id
+    sheet = build_bind_sheet(get_program(draft.program_id), draft, load_pdf_pages(draft, library))
+    library.close()
     assert all(p.pages for p in sheet.parts) and sheet.parts[-1].pages[1] == 36
     assert all(n for _t, n in toc_result(out))  # the .docx's 目录 is numbered too

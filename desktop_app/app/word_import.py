@@ -19,7 +19,7 @@ from desktop_app.wordin.headings import Heading
 from desktop_app.wordin.mapping import Target, targets
 from desktop_app.wordin.source import open_document
 
-__all__ = ["WordImport", "WordInError", "open_word_plan", "FILE_FILTER"]
+__all__ = ["FILE_FILTER", "WordImport", "WordInError", "open_word_plan"]
 
 #: For file dialogs.
 FILE_FILTER = "Word 文档 (*.docx *.doc *.wps *.odt *.rtf);;所有文件 (*)"

@@ -24,7 +24,8 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app.assign.records import FieldRef, date_text, field_text, package_text, units
 from desktop_app.core.draft import Draft

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app import paths
 from desktop_app.core.dates import date_cn, parse_iso
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import Program
+from desktop_app.core.store import DraftStore
 
 NO_PAGES = "导出 PDF 后显示页码"
 WEEKDAYS = "一二三四五六日"
@@ -81,25 +82,26 @@ def _fingerprint(draft: Draft) -> str:
     return hashlib.sha1(json.dumps(draft.data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _record_path(draft_id: str) -> Path:
-    return paths.draft_record_path("pdf_pages", draft_id)
+#: The kind of the draft's record (DraftStore) holding the pages of its last PDF: kept with
+#: the draft in the library and deleted with it.
+PDF_PAGES = "pdf_pages"
+#: DraftStore.set_draft_record, or DraftStore.record_writer() from another thread.
+RecordWriter = Callable[[str, str, "str | None"], None]
 
 
-def record_pdf_pages(draft: Draft, pdf: str | Path, starts: list[int], total: int) -> None:
+def record_pdf_pages(draft: Draft, pdf: str | Path, starts: list[int], total: int, write: RecordWriter) -> None:
     """Remember where each bound part starts in the PDF just exported for this draft."""
-    path = _record_path(draft.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     record = {"pdf": str(pdf), "starts": [int(s) for s in starts], "total": int(total),
               "fingerprint": _fingerprint(draft), "when": dt.datetime.now().isoformat(timespec="minutes")}
-    from desktop_app.core.exchange import atomic_write_bytes
-
-    atomic_write_bytes(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    write(draft.id, PDF_PAGES, json.dumps(record, ensure_ascii=False))
 
 
-def load_pdf_pages(draft: Draft) -> dict | None:
+def load_pdf_pages(draft: Draft, store: DraftStore | None) -> dict | None:
+    """The pages recorded for the draft's last PDF, or None (none yet, or no library)."""
+    text = store.get_draft_record(draft.id, PDF_PAGES) if store is not None else None
     try:
-        record = json.loads(_record_path(draft.id).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(text) if text else None
+    except ValueError:
         return None
     if not isinstance(record, dict) or not isinstance(record.get("starts"), list):
         return None

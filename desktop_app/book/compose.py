@@ -6,7 +6,7 @@ from typing import Any
 
 from desktop_app.book.layout import MM, Layout, atoms, fit_widths, header_atoms, name_atoms
 from desktop_app.book.model import (
-    AttachmentList, AttachmentPage, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
+    AttachmentList, AttachmentPage, Block, Book, Column, Contents, Cover, FormTable, Heading, Letter, Panel,
     Paragraph, Section, Table, Title,
 )
 from desktop_app.core.cleaning import paragraphs, xml_safe
@@ -130,7 +130,8 @@ def fitted_widths(headers, rows, names: tuple[int, ...] = ()) -> list[float]:
 
 def schedule_table(program: Program, draft: Draft) -> Table:
     """进度安排表, rows in year order (stable within a year, as the officer entered them)."""
-    part = draft.part(program.part_of_kind("schedule").id)
+    node = program.part_of_kind("schedule")
+    part = draft.part(node.id) if node is not None else {}
     rows = sorted(part.get("rows", []), key=lambda r: (r.get("year") or 9999))
     body = []
     for row in rows:
@@ -306,7 +307,7 @@ def compose(program: Program, draft: Draft) -> Book:
         elif kind == "attachments":
             if attachments:
                 notes_title, notes = indicator_notes(program, draft)
-                pages = [
+                pages: list[Block] = [
                     AttachmentPage(n, a["title"].strip(), notes if a["title"].strip() == notes_title else ())
                     for n, a in enumerate(attachments, 1)
                 ]

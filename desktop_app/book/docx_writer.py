@@ -5,6 +5,7 @@ fast to write, and an officer who edits it in Word or WPS keeps the look.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -53,8 +55,10 @@ _TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:las
 class DocxWriter:
     """Writes one Book into a new python-docx Document."""
 
-    def __init__(self, layout: Layout | None = None):
+    def __init__(self, layout: Layout | None = None, when: dt.datetime | None = None):
+        """`when`: the export time the file's properties carry (default: now)."""
         self.layout = layout or Layout()
+        self.when = when
         self.doc = Document()
         self.styles: dict[str, object] = {}
         #: Each style key's Chinese font: quotation marks and ● are set in it (see _cjk_runs).
@@ -107,7 +111,7 @@ class DocxWriter:
             # (a few ms per style): plan-* names are ours and new.
             style = StyleFactory(self.doc.styles.element.add_style_of_type(
                 f"plan-{key}", WD_STYLE_TYPE.PARAGRAPH, False))
-            style.base_style = self._normal
+            style.base_style = self._normal  # type: ignore[attr-defined]  # a paragraph style
             style.element.find(qn("w:name")).set(qn("w:val"), name)
         style.quick_style = True
         self.east_asia[key] = east_asia
@@ -300,7 +304,7 @@ class DocxWriter:
         return sec
 
     # blocks -----------------------------------------------------------------------------
-    def write(self, book: Book) -> Document:
+    def write(self, book: Book) -> DocxDocument:
         self._properties(book)
         for index, section in enumerate(book.sections):
             self._begin_section(index, section)
@@ -317,7 +321,7 @@ class DocxWriter:
         # more); the title printed in the book itself is whole.
         modern_package(self.doc, title=book.title[:DOCX_TITLE_MAX_CHARS],
                        author=book.applicant[:DOCX_TITLE_MAX_CHARS], latin=fonts.latin,
-                       chinese=(fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song))
+                       chinese=(fonts.body, fonts.kai, fonts.hei, fonts.title, fonts.song), when=self.when)
 
     def _block(self, block, first_in_section: bool) -> None:
         if isinstance(block, Paragraph) and block.role == "signer":
@@ -596,11 +600,59 @@ def _add_run(p, text: str) -> None:
         t.set(_XML_SPACE, "preserve")
 
 
-def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None) -> Path:
-    """Write the book to `path` atomically: the old file stays intact if anything fails."""
-    doc = DocxWriter(layout).write(book)
+def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None,
+               when: dt.datetime | None = None) -> Path:
+    """Write the book to `path` atomically: the old file stays intact if anything fails.
+
+    `when` (default: export_time()) dates the file's parts and its properties (created,
+    modified), so the same draft, layout and time give the same bytes whoever writes it —
+    the window or the command line."""
+    when = when or export_time()
+    doc = DocxWriter(layout, when).write(book)
     buffer = io.BytesIO()
     doc.save(buffer)
     path = Path(path)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, _dated(buffer.getvalue(), when))
     return path
+
+
+def export_time() -> dt.datetime:
+    """Now (UTC), or SOURCE_DATE_EPOCH (seconds since 1970) when set: the reproducible-builds
+    convention, for identical books from identical drafts (tests, archives)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _dated(data: bytes, when: dt.datetime) -> bytes:
+    """The .docx with every part dated `when` (python-docx dates them the moment it saves).
+
+    Only the DOS date and time fields of each local and central header change, in place:
+    nothing is decompressed or compressed again."""
+    import struct
+    import zipfile
+
+    if when.tzinfo is not None:  # the zip format has no time zone: UTC, alike on every machine
+        when = when.astimezone(dt.timezone.utc)
+    year = min(max(when.year, 1980), 2107)  # what a zip header can hold
+    dos_date = ((year - 1980) << 9) | (when.month << 5) | when.day
+    dos_time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+    stamp = struct.pack("<HH", dos_time, dos_date)
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        central = archive.start_dir  # where the central directory begins
+    for info in infos:
+        local = info.header_offset
+        if out[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        out[local + 10:local + 14] = stamp
+    offset = central
+    for _info in infos:
+        if out[offset:offset + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip layout")
+        out[offset + 12:offset + 16] = stamp
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", out, offset + 28)
+        offset += 46 + name_len + extra_len + comment_len
+    return bytes(out)

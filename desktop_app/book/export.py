@@ -1,6 +1,7 @@
 """One call from a draft to a book on disk: compose, write .docx, optionally PDF."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 from pathlib import Path
@@ -16,12 +17,14 @@ class ExportError(RuntimeError):
     """The book could not be written; the message says why in Chinese and what to do."""
 
 
-def export_docx(draft: Draft, target: str | os.PathLike, layout: Layout | None = None) -> Path:
+def export_docx(draft: Draft, target: str | os.PathLike, layout: Layout | None = None,
+                when: dt.datetime | None = None) -> Path:
     """Write the draft's book to `target` (.docx), replacing it atomically.
 
     Any failure to write is an ExportError naming the file and what to do; the
     book already at `target` stays as it was and no temporary file is left.
-    A program's own text that cannot be rendered raises TemplateTextError.
+    A program's own text that cannot be rendered raises TemplateTextError. `when` dates the
+    file (default: now, or SOURCE_DATE_EPOCH): see docx_writer.write_docx.
     """
     target = Path(target)
     if not target.parent.is_dir():
@@ -34,7 +37,7 @@ def export_docx(draft: Draft, target: str | os.PathLike, layout: Layout | None =
         raise ExportError(f"无法导出：{exc}") from exc
     book = compose(program, draft)
     try:
-        return write_docx(book, target, layout)
+        return write_docx(book, target, layout, when)
     except PermissionError as exc:
         raise ExportError(
             f"无法写入 {target}：文件可能正在 Word/WPS 中打开，或文件夹不可写。请关闭该文件或另选位置后重试；原文件未被改动。"

@@ -73,8 +73,8 @@ class HtmlWriter:
                    page_break=page_break)
         elif isinstance(block, Paragraph):
             align = {"center": "center", "right": "right", "signer": "right", "date": "right"}.get(block.role, "justify")
-            family = _family(fonts.kai) if block.role == "note" else None
-            self.p(block.text, family=family, align=align, indent=block.role in ("body", "note"),
+            note_family = _family(fonts.kai) if block.role == "note" else None
+            self.p(block.text, family=note_family, align=align, indent=block.role in ("body", "note"),
                    page_break=page_break)
         elif isinstance(block, Table):
             self.table(block, page_break)

@@ -7,7 +7,6 @@ plain data with no knowledge of Word.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -121,8 +120,8 @@ class Contents:
     levels: int = 2
 
 
-Block = Union[Contents, Title, Heading, Paragraph, Table, FormTable, Panel, Cover, Letter, AttachmentList,
-              AttachmentPage]
+Block = (Contents | Title | Heading | Paragraph | Table | FormTable | Panel | Cover | Letter | AttachmentList
+         | AttachmentPage)
 
 
 @dataclass

@@ -22,6 +22,8 @@ No orphans, however the program ends:
 """
 from __future__ import annotations
 
+from typing import Any
+
 import atexit
 import json
 import logging
@@ -36,7 +38,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from desktop_app import paths
 
@@ -150,7 +152,7 @@ class _WindowsJob:
             raise OSError(ctypes.get_last_error(), "SetInformationJobObject")
 
     def add(self, proc: subprocess.Popen) -> None:
-        if not self._k32.AssignProcessToJobObject(self.handle, int(proc._handle)):  # noqa: SLF001
+        if not self._k32.AssignProcessToJobObject(self.handle, int(proc._handle)):  # type: ignore[attr-defined]  # noqa: SLF001
             log.warning("AssignProcessToJobObject failed: %s", self._k32.GetLastError())
 
 
@@ -173,13 +175,13 @@ def spawn(cmd: list[str], die_with_parent: bool = True, **kw) -> subprocess.Pope
     up after it), that is left to notice by itself."""
     def start() -> subprocess.Popen:
         if WINDOWS:
-            proc = subprocess.Popen(cmd, creationflags=subprocess.CREATE_NO_WINDOW
-                                    | subprocess.CREATE_NEW_PROCESS_GROUP, **kw)
+            proc = subprocess.Popen(cmd, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0)
+                                    | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0), **kw)
             job = _windows_job() if die_with_parent else None
             if job is not None:
                 job.add(proc)
             return proc
-        extra = {"preexec_fn": _die_with_parent(os.getpid())} if LINUX and die_with_parent else {}
+        extra: dict[str, Any] = {"preexec_fn": _die_with_parent(os.getpid())} if LINUX and die_with_parent else {}
         return subprocess.Popen(cmd, start_new_session=True, **extra, **kw)
 
     return _spawner().call(start)
@@ -191,7 +193,7 @@ def kill_group(proc: subprocess.Popen | None) -> None:
         return
     if WINDOWS:
         subprocess.run(["taskkill", "/PID", str(proc.pid), "/T", "/F"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, creationflags=subprocess.CREATE_NO_WINDOW)
+                       stderr=subprocess.DEVNULL, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     else:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -362,6 +364,8 @@ class Office:
                 log.info("convert_pdf.py: %s", line)
 
     def _tail(self, name: str, limit: int = 300) -> str:
+        if self._work is None:
+            return ""
         try:
             text = (self._work / name).read_text(encoding="utf-8", errors="replace")
         except (OSError, TypeError):
@@ -383,9 +387,12 @@ class Office:
             say("正在更新目录和页码，生成 PDF…")
             self._counter += 1
             request = {"src": str(src), "dst": str(dst)}
+            pipe = self._helper.stdin if self._helper is not None else None
             try:
-                self._helper.stdin.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
-                self._helper.stdin.flush()
+                if pipe is None:
+                    raise OSError("no helper")
+                pipe.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
+                pipe.flush()
             except OSError:
                 self._stop_locked(grace=0)
                 raise OfficeError("LibreOffice 意外退出") from None
@@ -400,6 +407,8 @@ class Office:
         with self._lock:
             if not self.running:
                 self.ensure_started(time.monotonic() + timeout)
+            if self._work is None:
+                raise OfficeError("LibreOffice 未能启动")
             folder = self._work / "docs" / uuid.uuid4().hex[:12]
             folder.mkdir(parents=True)
             return folder
@@ -416,7 +425,7 @@ class Office:
         self._sockets = []
         if helper is not None:
             try:
-                if grace:
+                if grace and helper.stdin is not None:
                     helper.stdin.close()  # the helper asks soffice to quit and removes its files
                     helper.wait(timeout=grace)
             except (OSError, subprocess.TimeoutExpired):

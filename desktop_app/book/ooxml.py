@@ -141,12 +141,17 @@ _DROPPED_DOCUMENT_RELS = frozenset({"stylesWithEffects", "customXml"})
 _FONT_TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 
 
-def modern_package(doc, *, title: str, author: str, latin: str, chinese: tuple[str, ...]) -> None:
+def modern_package(doc, *, title: str, author: str, latin: str, chinese: tuple[str, ...],
+                   when: datetime.datetime | None = None) -> None:
     """Make a python-docx Document a clean file of today: core properties (title, author,
     created = modified = now), app properties naming this program and `author` as company,
     a font table of the fonts used, Word 2013+ compatibility mode, and none of the template's
-    leftover parts — so Word opens it without offering repairs (openxml-audit: 0 errors)."""
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
+    leftover parts — so Word opens it without offering repairs (openxml-audit: 0 errors).
+    `when`: the time to record instead of now (an export pinned by its caller's clock)."""
+    stamp = when or datetime.datetime.now(datetime.timezone.utc)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(datetime.timezone.utc)
+    now = stamp.replace(microsecond=0, tzinfo=None)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, author, author
     props.comments = ""
@@ -164,7 +169,7 @@ def modern_package(doc, *, title: str, author: str, latin: str, chinese: tuple[s
                 f'<w:pitch w:val="fixed"/></w:font>' for name in dict.fromkeys(chinese) if name != latin]
     main.part_related_by(_FONT_TABLE_REL)._blob = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {nsdecls("w")}>'
-        f'{"".join(entries)}</w:fonts>').encode("utf-8")
+        f'{"".join(entries)}</w:fonts>').encode()
     for compat in doc.settings.element.iter(qn("w:compatSetting")):
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")

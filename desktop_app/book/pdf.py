@@ -16,6 +16,8 @@ to Debian stand-ins; see that file.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import functools
 import glob
 import os
@@ -28,7 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from desktop_app import paths
 
@@ -114,7 +116,7 @@ def find_uno_python(soffice: Path | str) -> str | None:
 # environment ---------------------------------------------------------------------------
 def _no_window() -> dict:
     """Keep console windows from flashing up on Windows."""
-    return {"creationflags": subprocess.CREATE_NO_WINDOW} if WINDOWS else {}
+    return {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)} if WINDOWS else {}
 
 
 def _clean_env() -> dict[str, str]:
@@ -414,7 +416,7 @@ def render_pages(pdf: str | os.PathLike, folder: str | os.PathLike, width_px: in
     stem = folder / f"p{first}"
     try:
         # at a lower priority than the window: drawing thumbnails must not make it stutter
-        extra = {} if WINDOWS else {"preexec_fn": lambda: os.nice(10)}
+        extra: dict[str, Any] = {} if WINDOWS else {"preexec_fn": lambda: os.nice(10)}
         done = subprocess.run([tool, "-f", str(first), "-l", str(last), "-scale-to-x", str(width_px),
                                "-scale-to-y", "-1", str(pdf), str(stem)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

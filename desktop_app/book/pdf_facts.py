@@ -177,7 +177,8 @@ def _pdf_string(text: bytes) -> str:
                 if nxt in escapes:
                     out += escapes[nxt]
                 elif 0x30 <= nxt <= 0x37:
-                    digits = re.match(rb"[0-7]{1,3}", text[i:i + 3]).group(0)
+                    octal = re.match(rb"[0-7]{1,3}", text[i:i + 3])
+                    digits = octal.group(0) if octal else b"0"  # (nxt is a digit: always a match)
                     out.append(int(digits, 8) & 0xFF)
                     i += len(digits) - 1
                 elif nxt not in (0x0A, 0x0D):

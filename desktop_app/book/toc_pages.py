@@ -128,20 +128,21 @@ def fill_toc_pages(docx: str | os.PathLike, toc: list[tuple[str, str]]) -> int:
 
 
 def export_docx_with_pages(draft, target: str | os.PathLike, layout=None, pdf: str | os.PathLike | None = None,
-                           progress=None, timeout: float = 120):
+                           progress=None, timeout: float = 120, when=None):
     """export_docx(), then — when LibreOffice is there — its 目录 numbered from LibreOffice's
     layout of that file, and the PDF written to `pdf` if given.
 
     Returns (docx path, BookLayout or None). Without LibreOffice, or when it fails and
     no PDF was asked for, the .docx is exactly export_docx()'s (None for the layout);
-    a PDF asked for that fails raises PdfError, the .docx being written already.
+    a PDF asked for that fails raises PdfError, the .docx being written already. `when`:
+    the export time the file carries (export_docx; default now).
     """
     from desktop_app.book.export import export_docx
     from desktop_app.book.pdf import PdfError, find_soffice, make_pdf, scratch
 
     target = Path(target)
     with scratch("pca-docx-", timeout) as tmp:
-        local = export_docx(draft, Path(tmp) / "申报书.docx", layout)
+        local = export_docx(draft, Path(tmp) / "申报书.docx", layout, when=when)
         book_layout = None
         if find_soffice() is not None:
             say = progress
@@ -156,7 +157,7 @@ def export_docx_with_pages(draft, target: str | os.PathLike, layout=None, pdf: s
                 book_layout = make_pdf(local, Path(pdf) if pdf else Path(tmp) / "申报书.pdf", say, timeout)
             except PdfError:
                 if pdf:
-                    export_docx(draft, target, layout)
+                    export_docx(draft, target, layout, when=when)
                     raise
             if book_layout is not None and book_layout.toc:
                 fill_toc_pages(local, book_layout.toc)
@@ -165,5 +166,5 @@ def export_docx_with_pages(draft, target: str | os.PathLike, layout=None, pdf: s
         try:
             atomic_write_bytes(target, local.read_bytes())
         except OSError:
-            export_docx(draft, target, layout)  # its own Chinese message for the officer
+            export_docx(draft, target, layout, when=when)  # its own Chinese message for the officer
     return target, book_layout

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app.core import review as rv
 from desktop_app.core.draft import Draft
@@ -128,8 +129,8 @@ def carry_over(old: Draft, new_year: int) -> Draft:
 def review_text(draft: Draft, program=None) -> str:
     """The review list as plain text (the command line prints it): part by part, each
     change before → after and each 待更新 statement with its years."""
-    def heading(part: str) -> str:
-        return rv.page_title(program, part) if program is not None else part
+    def heading(part: str | None) -> str:
+        return rv.page_title(program, part or "") if program is not None else (part or "")
     all_items = rv.items(draft)
     c = rv.counts(draft)
     lines = [f"自动改动 {c[rv.CHANGED]} 处，待更新 {c[rv.STALE]} 处"

@@ -75,7 +75,7 @@ def letter_gaps(draft: Draft, program: Program | None = None) -> list[Gap]:
     if parse_iso(draft.letter_date) is None:
         if program is not None and program.letter is None:
             return [Gap("basic", "date", "申报日期不是有效日期")]
-        title = program.letter.title if program is not None else "信用承诺书"
+        title = program.letter.title if program is not None and program.letter is not None else "信用承诺书"
         return [Gap("letter", "date", f"{title}落款日期不是有效日期")]
     return []
 

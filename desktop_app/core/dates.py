@@ -14,8 +14,7 @@ def parse_iso(text: str) -> dt.date | None:
 
 def date_cn(value: dt.date | str) -> str:
     """date(2021, 3, 1) or '2021-03-01' → 2021年3月1日 ('' when empty or invalid)."""
-    if isinstance(value, str):
-        value = parse_iso(value)
-        if value is None:
-            return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    day = parse_iso(value) if isinstance(value, str) else value
+    if day is None:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"

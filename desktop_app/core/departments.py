@@ -8,7 +8,7 @@ the old name in one table and the new one in another.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from desktop_app.core.draft import Draft
 

@@ -115,7 +115,7 @@ class Draft:
     def attachments(self) -> list[dict[str, Any]]:
         return self.data.get("attachments") or []
 
-    def copy(self) -> "Draft":
+    def copy(self) -> Draft:
         return Draft(copy.deepcopy(self.data))
 
     def __eq__(self, other: object) -> bool:
@@ -179,5 +179,6 @@ def new_draft(
     from desktop_app.core.part_kinds import kind
 
     for node in program.parts():
-        data["parts"][node.id] = kind(node.kind).new(program)
+        part_kind = kind(node.kind)  # a loaded program has only known kinds
+        data["parts"][node.id] = part_kind.new(program) if part_kind is not None else {}
     return Draft(data)

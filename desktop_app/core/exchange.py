@@ -77,24 +77,26 @@ def field_label(path: list[str | int] | tuple[str | int, ...]) -> str:
     return " › ".join(labels) or "文件整体"
 
 
-def _field_label(error: "jsonschema.ValidationError") -> str:
+def _field_label(error: jsonschema.ValidationError) -> str:
     return field_label(list(error.absolute_path))
 
 
-def _describe(error: "jsonschema.ValidationError") -> str:
+def _describe(error: jsonschema.ValidationError) -> str:
     where = _field_label(error)
     v = error.validator
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where}：缺少必填字段“{missing}”，请补上"
     if v == "type":
-        want = error.validator_value
-        want = [want] if isinstance(want, str) else want
-        names = "或".join(_TYPE_NAMES.get(w, w) for w in want)
+        want: Any = error.validator_value
+        wants = [want] if isinstance(want, str) else list(want)
+        names = "或".join(_TYPE_NAMES.get(w, w) for w in wants)
         return f"{where}：应为{names}，现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}"
     if v == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
-        extra = "、".join(f"“{k}”" for k in error.instance if k not in known)
+        schema: Any = error.schema
+        instance: Any = error.instance
+        known = set(schema.get("properties", {}))
+        extra = "、".join(f"“{k}”" for k in instance if k not in known)
         return f"{where}：有本程序不认识的字段 {extra}，请删除或检查拼写"
     if v in ("minimum", "maximum"):
         return f"{where}：数值 {error.instance} 超出允许范围"
@@ -102,12 +104,14 @@ def _describe(error: "jsonschema.ValidationError") -> str:
         return f"{where}：格式不对（{error.instance!r}），日期请写成 2021-03-01"
     if v == "const":
         return f"{where}：应为 {error.validator_value!r}，这不是本程序的草稿文件"
+    instance = error.instance
     if v == "maxLength":
-        return f"{where}：内容过长（{len(error.instance)} 字，最多 {error.validator_value} 字），请精简"
+        return f"{where}：内容过长（{len(instance)} 字，最多 {error.validator_value} 字），请精简"
     if v == "maxItems":
-        return f"{where}：行数过多（{len(error.instance)} 行，最多 {error.validator_value} 行），请合并或精简"
+        return f"{where}：行数过多（{len(instance)} 行，最多 {error.validator_value} 行），请合并或精简"
     if v == "anyOf" and error.schema == draft_schema()["$defs"]["number"]:
-        reasons = "、".join(f"“{r}”" for r in error.schema["anyOf"][1]["enum"])
+        number_schema: Any = error.schema
+        reasons = "、".join(f"“{r}”" for r in number_schema["anyOf"][1]["enum"])
         return (f"{where}：应为数字、空或{reasons}，"
                 f"现在是 {json.dumps(error.instance, ensure_ascii=False)[:40]}")
     return f"{where}：{error.message}"

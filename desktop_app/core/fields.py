@@ -17,7 +17,8 @@ Nothing here writes to the document.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app.core.part_kinds import KINDS, LIST_TYPES, TEXT_TYPES, Field, Rows
 

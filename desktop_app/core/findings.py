@@ -17,6 +17,6 @@ class Finding:
 
     severity: str  # "error" | "warning" | "hint"
     rule: str  # stable id, e.g. "targets.growth"
-    page: str  # wizard page key: "basic", "eligibility", an outline part id, "letter" (attachments: "export")
+    page: str  # wizard page key: "basic", "eligibility", an outline part id, "letter", "attachments" (core/pages.py)
     field: str  # path within the page, as completeness.Gap.field: "text", "indicators.2", "tasks.3.lead", "rows.5"
     message: str  # Chinese; names the field and says what to do

@@ -70,7 +70,7 @@ def apply_to_schema(schema: dict) -> dict:
     props["eligibility"]["additionalProperties"]["properties"]["evidence"]["maxLength"] = CELL_MAX_CHARS
     part = schema["$defs"]["part"]["properties"]
     part["text"]["maxLength"] = TEXT_MAX_CHARS
-    for key, node in part.items():
+    for node in part.values():
         if node.get("type") == "array" and isinstance(node.get("items"), dict) and "properties" in node["items"]:
             node["maxItems"] = TABLE_MAX_ROWS
             for cell in node["items"]["properties"].values():

@@ -11,7 +11,8 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop_app import paths
 
@@ -109,7 +110,7 @@ class OutlineNode:
     required: bool = False
     prompt: str = ""
     length: tuple[int, int] | None = None
-    children: tuple["OutlineNode", ...] = ()
+    children: tuple[OutlineNode, ...] = ()
 
     @property
     def title(self) -> str:

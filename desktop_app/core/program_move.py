@@ -61,7 +61,8 @@ def move_to_program(draft: Draft, old: Program, new: Program) -> tuple[Draft, li
         for n, measure in enumerate(part.get("tasks", [])):
             task_id = measure.get("task", "")
             if task_id and new.task(task_id) is None:
-                title = measure.get("title") or (old.task(task_id).title if old.task(task_id) else task_id)
+                old_task = old.task(task_id)
+                title = measure.get("title") or (old_task.title if old_task else task_id)
                 keep(f"parts.{part_id}.tasks.{n}", f"建设举措“{title}”（新项目的任务中没有对应任务）",
                      measure.get("text", ""))
     conditions = {c.id for c in new.conditions}

@@ -49,11 +49,12 @@ No Qt here: the wizard, the CLI and the tests all call the same functions.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
-from desktop_app.core import completeness
+from desktop_app.core import completeness, pages
 from desktop_app.core.cleaning import paragraphs as text_paragraphs
 from desktop_app.core.completeness import char_count
 from desktop_app.core.dates import parse_iso
@@ -77,21 +78,23 @@ def rule(fn: Rule) -> Rule:
 
 # public API -----------------------------------------------------------------------
 def run_checks(program: Program, draft: Draft) -> list[Finding]:
-    """Every finding of every rule, sorted: errors, warnings, hints; then by page order."""
+    """Every finding of every rule, each on the page where its field is edited (core/pages.py),
+    sorted: errors, warnings, hints; then in page order."""
     findings: list[Finding] = []
     for check in RULES:
-        findings.extend(check(program, draft))
-    return sort_findings(program, findings)
+        for f in check(program, draft):
+            page = pages.page_of(program, f.page, f.field)
+            findings.append(f if page == f.page else replace(f, page=page))
+    return sort_findings(program, findings, draft)
 
 
-def page_order(program: Program) -> list[str]:
-    """Wizard page keys in the order the wizard shows them."""
-    letter = ["letter"] if program.letter is not None else []
-    return ["basic", "eligibility", *(n.id for n in program.parts()), *letter, "export"]
+def page_order(program: Program, draft: Draft | None = None) -> list[str]:
+    """Page keys in the order the wizard shows them (the one list: core/pages.py)."""
+    return pages.page_order(program, draft)
 
 
-def sort_findings(program: Program, findings: list[Finding]) -> list[Finding]:
-    order = {key: n for n, key in enumerate(page_order(program))}
+def sort_findings(program: Program, findings: list[Finding], draft: Draft | None = None) -> list[Finding]:
+    order = {key: n for n, key in enumerate(page_order(program, draft))}
     rank = {s: n for n, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (rank.get(f.severity, len(rank)), order.get(f.page, len(order))))
 
@@ -169,9 +172,11 @@ def text_fields(program: Program, draft: Draft) -> Iterator[tuple[str, str, str,
         if slot.field.type not in fields.TYPED_TYPES or not isinstance(slot.value, str):
             continue
         head = slot.path[0]
-        if head == "choices" and (program.choice(slot.key) is None or not program.choice(slot.key).editable):
-            continue
-        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
+        if head == "choices":
+            choice = program.choice(slot.key)
+            if choice is None or not choice.editable:
+                continue
+        page, field = fields.page_field(slot.dotted, program, attachments_page=pages.attachments_page(program))
         if head == "eligibility":
             cond = next((c for c in program.conditions if c.id == slot.path[1]), None)
             if cond is None:
@@ -449,6 +454,8 @@ def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
                 if also is None:
                     continue
                 v = values[i]
+                if v is None:  # _year_ok is False only for a figure that is there
+                    continue
                 if th.kind == "total":
                     how = "低于" if v < limit else "未达到"
                     yield Finding(ERROR, rid, node.id, field,
@@ -456,6 +463,8 @@ def check_targets(program: Program, draft: Draft) -> Iterator[Finding]:
                                   f"（{_needed(limit, th.op, unit)}）{also}")
                     continue
                 prev = baseline if i == 0 else values[i - 1]
+                if prev is None:
+                    continue
                 bound = prev * (100 + limit) / 100
                 growth = ((v - prev) * 100 / prev).quantize(Decimal("0.1"), ROUND_DOWN)
                 how = "低于" if v < bound else "未达到"
@@ -479,11 +488,12 @@ def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: lis
                        years: list[int], name: str, unit: str) -> str:
     """The guide's 年均: the mean of the yearly targets (total), or the compound yearly growth
     from the baseline to the last year (growth). "" when met or not yet computable."""
-    if not years or any(v is None for v in values):
+    figures = [v for v in values if v is not None]
+    if not years or len(figures) < len(values):
         return ""
     span = f"{years[0]}—{years[-1]}年"
     if th.kind == "total":
-        mean = sum(values) / len(values)
+        mean = sum(figures, Decimal(0)) / len(figures)
         if _passes(mean, th.op, limit):
             return ""
         shown = mean.quantize(Decimal("0.01"), ROUND_DOWN).normalize()
@@ -491,7 +501,7 @@ def _average_shortfall(th, limit: Decimal, baseline: Decimal | None, values: lis
                 f"（年均{_needed(limit, th.op, unit)}）")
     if baseline is None or baseline <= 0:
         return ""
-    last = values[-1]
+    last = figures[-1]
     bound = baseline * ((100 + limit) / 100) ** len(values)
     if _passes(last, th.op, bound):
         return ""
@@ -544,11 +554,12 @@ def _judge_in_own_terms(page: str, field: str, ind: Indicator, kind: str, name: 
         rid = f"targets.{th.kind}"
         if kind == "growth" and th.kind == "growth":
             if th.average:
-                if any(v is None for v in values):
+                rates = [v for v in values if v is not None]
+                if len(rates) < len(values):
                     continue
                 factor = Decimal(1)
-                for v in values:
-                    factor *= (100 + v) / 100
+                for rate in rates:
+                    factor *= (100 + rate) / 100
                 mean = (Decimal(repr(float(factor) ** (1 / n))) - 1) * 100
                 if not _passes(mean.quantize(Decimal("0.0001")), th.op, limit):
                     yield Finding(ERROR, rid, page, field,
@@ -567,12 +578,13 @@ def _judge_in_own_terms(page: str, field: str, ind: Indicator, kind: str, name: 
                 continue
             level = baseline
             for i, year in enumerate(years):
-                if values[i] is None:
+                year_rate = values[i]
+                if year_rate is None:
                     break
-                level = level * (100 + values[i]) / 100
+                level = level * (100 + year_rate) / 100
                 if not th.average and not _passes(level, th.op, limit):
                     yield Finding(ERROR, rid, page, field,
-                                  f"指标“{name}”按{year}年目标增幅 {_fmt(values[i])}% 推算为 "
+                                  f"指标“{name}”按{year}年目标增幅 {_fmt(year_rate)}% 推算为 "
                                   f"{_fmt(level.quantize(Decimal('0.01'), ROUND_DOWN).normalize())} {unit}，"
                                   f"未达到指南要求的{th.text}（{_needed(limit, th.op, unit)}）")
                     break
@@ -686,7 +698,7 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
     from desktop_app.core.draft_format import link_measure
 
     scheduled = {r.get("measure") or link_measure(r, tasks) for r in rows}
-    for n, m in enumerate(tasks):
+    for m in tasks:
         if m.get("id") not in scheduled:
             task = program.task(m.get("task", ""))
             name = m.get("title") or (task.title if task else m.get("task", ""))

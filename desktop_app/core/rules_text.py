@@ -11,9 +11,9 @@ nothing is changed without the officer being told. Registered by rules.py.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from desktop_app.core import fields
+from desktop_app.core import fields, pages
 from desktop_app.core.cleaning import xml_safe
 from desktop_app.core.draft import Draft
 from desktop_app.core.program import Program
@@ -40,7 +40,7 @@ def check_cleaned_text(program: Program, draft: Draft) -> Iterator[Finding]:
         text = slot.value
         if not isinstance(text, str):
             continue
-        page, field = fields.page_field(slot.dotted, program, attachments_page="export")
+        page, field = fields.page_field(slot.dotted, program, attachments_page=pages.attachments_page(program))
         if (page, field) in seen:
             continue
         cleaned = xml_safe(text)

@@ -19,6 +19,7 @@ version is kept as a revision of its own ("conflict") and DraftConflict says so.
 from __future__ import annotations
 
 import contextlib
+import errno
 import datetime as dt
 import json
 import os
@@ -26,7 +27,8 @@ import sqlite3
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
 
 from desktop_app.core.claims import Claim, claim_key, claim_value, parse_claim
 from desktop_app.core.draft import Draft
@@ -98,8 +100,8 @@ class DraftSummary:
     last_page: str | None
 
 
-def _migrate_1(db: "sqlite_utils.Database") -> None:
-    db["drafts"].create(
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db.table("drafts").create(
         {
             "id": str, "program_id": str, "city": str, "year": int, "title": str,
             "is_sample": int, "parent_id": str, "data": str, "last_page": str,
@@ -108,22 +110,22 @@ def _migrate_1(db: "sqlite_utils.Database") -> None:
         pk="id",
         not_null={"program_id", "data", "created", "updated"},
     )
-    db["drafts"].create_index(["updated"])
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("drafts").create_index(["updated"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def _migrate_2(db: "sqlite_utils.Database") -> None:
+def _migrate_2(db: sqlite_utils.Database) -> None:
     """History: snapshots of each draft (修订记录)."""
-    db["revisions"].create(
+    db.table("revisions").create(
         {"id": int, "draft_id": str, "saved_at": str, "reason": str, "parts": str, "data": str},
         pk="id",
         not_null={"draft_id", "saved_at", "data"},
     )
-    db["revisions"].create_index(["draft_id", "saved_at"])
+    db.table("revisions").create_index(["draft_id", "saved_at"])
 
 
-def _migrate_3(db: "sqlite_utils.Database") -> None:
+def _migrate_3(db: sqlite_utils.Database) -> None:
     """Draft format 2 (core.draft_format): every draft and every revision upgraded in place,
     schedule rows linked to the city's measures. The backup is taken before (see _migrate)."""
     for table in ("drafts", "revisions"):
@@ -139,7 +141,7 @@ def _migrate_3(db: "sqlite_utils.Database") -> None:
 
 
 #: Numbered migrations: MIGRATIONS[n-1] takes a file from version n-1 to n.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_migrate_1, _migrate_2, _migrate_3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2, _migrate_3]
 
 #: A new revision is started when the latest is older than this; edits within
 #: the window update that latest revision, so history has one entry per
@@ -208,11 +210,19 @@ def _listable(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if isinstance(text, str) else text
 
 
+def draft_record_key(draft_id: str, kind: str) -> str:
+    """The meta-table key of one of a draft's records: draft/"<id>"/<kind> (the id quoted as
+    in JSON, so no draft's keys begin with another draft's prefix, whatever its id holds)."""
+    return f"draft/{json.dumps(draft_id, ensure_ascii=False)}/{kind}"
+
+
 class DraftStore:
     """Drafts in SQLite: save, load, list, delete, and small per-user settings (meta)."""
 
     def __init__(self, path: str | Path | None = None, *, memory: bool = False):
-        self.path = None if memory else Path(path)
+        if not memory and path is None:
+            raise ValueError("DraftStore needs a path, or memory=True")
+        self.path = None if memory or path is None else Path(path)
         #: This open store's own mark on the drafts it claims.
         self.token = os.urandom(16).hex()  # random, as uuid4 (whose import cost a start 2 ms)
         self._claimed: set[str] = set()
@@ -468,10 +478,13 @@ class DraftStore:
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 target.unlink()
-            text = str(exc).lower()
-            reason = ("磁盘空间不足" if "full" in text or getattr(exc, "errno", None) == 28 else
-                      "文件夹不可写" if "readonly" in text or "unable to open" in text or isinstance(exc, PermissionError)
-                      else getattr(exc, "strerror", None) or str(exc))
+            # told apart by SQLite's result code (or the OS error number), not by the words
+            kind = _error_kind(exc) if isinstance(exc, sqlite3.Error) else (
+                "full" if exc.errno == errno.ENOSPC else
+                "readonly" if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES) else "other")
+            reason = ("磁盘空间不足" if kind == "full" else
+                      "文件夹不可写" if kind in ("readonly", "cantopen") else
+                      getattr(exc, "strerror", None) or str(exc))
             raise StoreError(
                 f"升级草稿库文件 {self.path} 之前无法为它做备份（{reason}）。为免丢失数据，程序没有升级也没有改动它；"
                 "请检查磁盘空间和文件夹权限后重试。"
@@ -534,7 +547,7 @@ class DraftStore:
             self._base[draft.id] = payload.encode("utf-8")
         return now
 
-    def _check_base(self, draft: Draft, payload: str, now: str) -> "DraftConflict | None":
+    def _check_base(self, draft: Draft, payload: str, now: str) -> DraftConflict | None:
         """Inside the save's transaction: for a draft this copy opened for editing, the
         stored draft must still be the one it last read or wrote, and its claim must not
         be another live copy's. If not, our version becomes a revision of its own
@@ -567,7 +580,7 @@ class DraftStore:
         self._claimed.discard(draft.id)
         if claim is not None and claim.token == self.token:
             self.db.execute("DELETE FROM meta WHERE key = ?", [claim_key(draft.id)])
-        who = claim.describe() if held else "另一个“专利转化申报助手”"
+        who = claim.describe() if held and claim is not None else "另一个“专利转化申报助手”"
         what = "打开编辑" if row is not None and row[0] == base else "修改"
         return DraftConflict(
             f"草稿“{draft.title}”在本窗口暂停（如电脑休眠）期间已由{who}{what}。为免覆盖那边的修改，"
@@ -664,7 +677,7 @@ class DraftStore:
             raise KeyError(draft_id)
         return Draft(self._decode(row[0], f"草稿 {draft_id} "))
 
-    def open_for_edit(self, draft_id: str) -> "tuple[Draft, Claim | None]":
+    def open_for_edit(self, draft_id: str) -> tuple[Draft, Claim | None]:
         """Claim, then read, in one transaction: (the draft, None) when this copy may edit
         it, (the draft, holder) when another live copy holds it (read-only then).
         Reading first would let another copy's save slip in between and be overwritten."""
@@ -676,7 +689,7 @@ class DraftStore:
             if row is None:
                 raise KeyError(draft_id)
             if holder is None:
-                self._write_claim(draft_id, claim.since if ours else None)
+                self._write_claim(draft_id, claim.since if claim is not None and ours else None)
         data = self._decode(row[0], f"草稿 {draft_id} ")
         if holder is None:
             self._claimed.add(draft_id)
@@ -693,6 +706,8 @@ class DraftStore:
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
             self.db.execute("DELETE FROM revisions WHERE draft_id = ?", [draft_id])
             self.db.execute("DELETE FROM meta WHERE key = ?", [claim_key(draft_id)])
+            prefix = draft_record_key(draft_id, "")
+            self.db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ?", [len(prefix), prefix])
         self._claimed.discard(draft_id)
 
     def list(self) -> list[DraftSummary]:
@@ -742,7 +757,7 @@ class DraftStore:
                 return False
             if not ours and draft_id in self._base and self._stored_bytes(draft_id) != self._base[draft_id]:
                 return False  # lost while we slept, and changed since: the next save keeps both
-            self._write_claim(draft_id, claim.since if ours else None)
+            self._write_claim(draft_id, claim.since if claim is not None and ours else None)
         self._claimed.add(draft_id)
         return True
 
@@ -798,6 +813,54 @@ class DraftStore:
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     [key, value],
                 )
+
+    # per-draft records: kept beside the draft, deleted with it -------------------------
+    def get_draft_record(self, draft_id: str, kind: str) -> str | None:
+        """A small record that belongs to one draft (its 版式设置, the pages of its last PDF…)."""
+        return self.get_meta(draft_record_key(draft_id, kind))
+
+    def set_draft_record(self, draft_id: str, kind: str, value: str | None) -> None:
+        """Keep (None: forget) one of the draft's records; delete() removes them all with it."""
+        self.set_meta(draft_record_key(draft_id, kind), value)
+
+    def record_writer(self) -> Callable[[str, str, str | None], None]:
+        """set_draft_record for another thread (a PDF export's worker): its own short
+        connection to the library file, so it never runs inside this connection's
+        transactions; SQLite's WAL lets it write beside the window's saves."""
+        if self.path is None:  # an in-memory store (tests) has only this connection
+            return self.set_draft_record
+        path = self.path
+
+        def write(draft_id: str, kind: str, value: str | None) -> None:
+            try:
+                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"草稿库文件 {path} 无法使用（错误代码 {getattr(exc, 'sqlite_errorcode', '?')}）") from exc
+            try:
+                key = draft_record_key(draft_id, kind)
+                conn.execute("BEGIN IMMEDIATE")
+                if value is None:
+                    conn.execute("DELETE FROM meta WHERE key = ?", [key])
+                else:
+                    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value", [key, value])
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise StoreError(f"草稿库文件 {path} 无法写入（错误代码 {getattr(exc, 'sqlite_errorcode', '?')}）") from exc
+            finally:
+                conn.close()
+        return write
+
+    def draft_records(self, draft_id: str) -> dict[str, str]:
+        """Every record of the draft, by kind."""
+        prefix = draft_record_key(draft_id, "")
+        with self._reading():
+            rows = self.db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                                   [len(prefix), prefix]).fetchall()
+        return {key[len(prefix):]: value for key, value in rows}
 
     def checkpoint(self, *, truncate: bool = False) -> bool:
         """Copy the WAL's recent saves into the library file itself (on idle and on close),

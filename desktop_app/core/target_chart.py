@@ -60,11 +60,11 @@ def _line(th: Threshold, baseline, values) -> GuideLine | None:
         pts = tuple(float(baseline * rate ** (i + 1)) if baseline is not None and baseline > 0 else None
                     for i in range(n))
         return GuideLine(th.text, f"指南：{th.text}（基期逐年按此增长，末年须达此线）", (None, *pts))
-    pts = []
+    yearly: list[float | None] = []
     for i in range(n):
         prev = baseline if i == 0 else values[i - 1]
-        pts.append(float(prev * rate) if prev is not None and prev > 0 else None)
-    return GuideLine(th.text, f"指南：{th.text}（较上一年增长后须达此线）", (None, *pts))
+        yearly.append(float(prev * rate) if prev is not None and prev > 0 else None)
+    return GuideLine(th.text, f"指南：{th.text}（较上一年增长后须达此线）", (None, *yearly))
 
 
 def build_charts(program: Program, draft: Draft) -> list[IndicatorChart]:
@@ -97,8 +97,8 @@ def build_charts(program: Program, draft: Draft) -> list[IndicatorChart]:
                 continue
             for i, year in enumerate(years):
                 if th.average:
-                    bound = line.values[i + 1]
-                    if values[i] is not None and bound is not None and float(values[i]) < bound:
+                    bound, value = line.values[i + 1], values[i]
+                    if value is not None and bound is not None and float(value) < bound:
                         chart.short_years.add(year)
                 elif _year_ok(th, baseline, values, i) is False and \
                         _alternative_met(program, rows, years, th, i) is not None:

@@ -10,7 +10,8 @@ import re
 import threading
 import time
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -179,7 +180,7 @@ def _concat(pieces):
 
 
 @lru_cache(maxsize=1)
-def environment() -> "ImmutableSandboxedEnvironment":
+def environment() -> ImmutableSandboxedEnvironment:
     """The shared sandboxed environment (no autoescape: output is plain text)."""
     from jinja2 import StrictUndefined, nodes
     from jinja2.exceptions import SecurityError

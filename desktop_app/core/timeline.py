@@ -71,8 +71,8 @@ def deadline_month(progress: str) -> int | None:
 
 def _row_year(row: dict) -> int | None:
     try:
-        return int(row.get("year"))
-    except (TypeError, ValueError):
+        return int(row["year"])
+    except (KeyError, TypeError, ValueError):
         return None
 
 

@@ -65,6 +65,7 @@ def year_spans(text: str, period: tuple[int, int]) -> list[YearSpan]:
     for m in YEAR_EXPR.finditer(text):
         if any(a <= m.start() < b or a < m.end() <= b for a, b in guarded):
             continue
+        years: tuple[int, ...]
         if m.group("y1"):
             years = (int(m.group("y1")), int(m.group("y2")))
         else:

@@ -79,7 +79,7 @@ class BindSheetDialog(QDialog):
 
     def refresh(self) -> None:
         draft = self.session.draft
-        self.sheet = build_bind_sheet(self.session.program, draft, load_pdf_pages(draft))
+        self.sheet = build_bind_sheet(self.session.program, draft, load_pdf_pages(draft, self.session.store))
         self.view.setHtml(sheet_html(self.sheet))
 
     def document(self) -> QTextDocument:

@@ -17,9 +17,9 @@ import copy
 import logging
 import os
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from desktop_app.core.draft import Draft
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 #: Jobs whose thread is running: a job outlives the page that started it, and the
 #: application waits for them before it quits (a QThread must not die running).
-_RUNNING: set["BookJob"] = set()
+_RUNNING: set[BookJob] = set()
 _QUIT_HOOKED = False
 
 
@@ -80,12 +80,20 @@ class BookJob(QObject):
     what = "导出"
     thread_name = "book-export"
 
-    def __init__(self, draft: Draft, target: str | os.PathLike, layout=None):
-        """`layout`: the book.layout.Layout to write with (None: GB/T 9704 defaults)."""
+    def __init__(self, draft: Draft, target: str | os.PathLike, layout=None, records=None):
+        """`layout`: the book.layout.Layout to write with (None: GB/T 9704 defaults); the
+        session's is app.layout.book_layout, the same the command line writes with.
+        `records`: DraftStore.record_writer() of the draft's library (a PDF's pages go there)."""
+        from desktop_app.app.export import BookRequest
+        from desktop_app.book.docx_writer import export_time
+        from desktop_app.book.layout import Layout
+
         super().__init__()  # no parent: a closing page must not destroy a running thread
-        self._draft = Draft(copy.deepcopy(draft.data))
+        #: What is written (app/export.py): a snapshot of the draft, its layout, the export time.
+        self.request = BookRequest(Draft(copy.deepcopy(draft.data)), layout or Layout(), export_time(), records)
+        self._draft = self.request.draft
         self._target = Path(target)
-        self._layout = layout
+        self._layout = self.request.layout
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
 
@@ -122,16 +130,6 @@ class BookJob(QObject):
         self._worker.result.connect(self._on_result)
         _RUNNING.add(self)
         self._thread.start()
-
-    def wait_responsive(self) -> None:
-        """Return once the job has finished, running the UI thread's events meanwhile:
-        the window keeps repainting and taking input while the book is written."""
-        if not self.running:
-            return
-        loop = QEventLoop()
-        self.finished.connect(loop.quit)
-        if self.running:  # it may have finished while the connection was made
-            loop.exec()
 
     def wait(self, ms: int = -1) -> bool:
         """Block until the thread has ended (for quitting and tests)."""

@@ -17,13 +17,7 @@ class DocxJob(BookJob):
 
     def work(self, progress) -> Path:
         # With LibreOffice the 目录 gets its page numbers from LibreOffice's layout of this
-        # very file (book/toc_pages.py), and the 打印装订清单 its page ranges.
-        from desktop_app.book.toc_pages import export_docx_with_pages
-        from desktop_app.ui.pdf_job import _record_pages
+        # very file, and the 打印装订清单 its page ranges (app/export.py, as the CLI's export).
+        from desktop_app.app.export import write_word
 
-        # LibreOffice gets less time here than for a PDF: without it the book is still written
-        path, book_layout = export_docx_with_pages(self._draft, self._target, self._layout, progress=progress,
-                                                   timeout=45)
-        if book_layout is not None:
-            _record_pages(self._draft, path, book_layout.as_sections())
-        return path
+        return write_word(self.request, self._target, progress)

@@ -1,35 +1,27 @@
 """One-file drafts: a draft leaves this PC as a .json file and comes back in on another.
 
-The file format, its checks and the atomic write are core/exchange.py's (the CLI's
-import and dump-json use the same); this module only asks the officer where, and
-what to do when the draft is already here.
+The file format, its checks and the atomic write are core/exchange.py's; what an import
+does (a draft already here replaced, or kept beside it) is app/drafts.py's, the same as
+the CLI's import. This module only asks the officer where, and which of the two.
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app import APP_NAME
-from desktop_app.core.draft import Draft, uuid4_hex
-from desktop_app.core.exchange import DraftFormatError, read_draft_file, write_draft_file
+from desktop_app.app.drafts import KEEP_BOTH, REPLACE, as_copy, existing_title, import_draft, read_draft
+from desktop_app.core.draft import Draft
+from desktop_app.core.exchange import DraftFormatError, write_draft_file
 from desktop_app.core.store import StoreError
 
 FILTER = "草稿文件 (*.json)"
-#: The answers to "this draft is already here".
-REPLACE, KEEP_BOTH = "replace", "copy"
+__all__ = ["KEEP_BOTH", "REPLACE", "DraftFiles", "as_copy", "is_draft_file"]
 
 
 def is_draft_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() == ".json"
-
-
-def as_copy(draft: Draft) -> Draft:
-    """The same content under a new id, so both versions are kept side by side."""
-    data = copy.deepcopy(draft.data)
-    data["id"] = uuid4_hex()
-    return Draft(data)
 
 
 class DraftFiles:
@@ -106,20 +98,20 @@ class DraftFiles:
         """Read, check and store the draft in `path`, then open it; its id, or None."""
         window = self.window
         try:
-            draft = read_draft_file(path)
+            draft = read_draft(path)
         except DraftFormatError as exc:
             QMessageBox.warning(window, "导入草稿文件", f"{exc}\n\n请选择由本程序“导出草稿文件”保存的草稿文件。")
             return None
         try:
-            if window.store.exists(draft.id):
-                answer = self.ask_duplicate(window.store.load(draft.id).title)
+            answer = None
+            title = existing_title(window.store, draft)
+            if title is not None:
+                answer = self.ask_duplicate(title)
                 if not answer:
                     return None
-                if answer == KEEP_BOTH:
-                    draft = as_copy(draft)
-                elif window.session is not None and window.session.draft.id == draft.id:
+                if answer == REPLACE and window.session is not None and window.session.draft.id == draft.id:
                     window.close_draft()  # the open copy must not save over the import
-            window.store.save(draft, reason="import")
+            draft = import_draft(window.store, draft, answer)
         except StoreError as exc:
             QMessageBox.warning(window, APP_NAME, str(exc))
             return None

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QUndoStack
@@ -219,7 +220,7 @@ class _CellDelegate(QStyledItemDelegate):
     """The cell editor: a QLineEdit checked on every keystroke, so a bad figure shows
     red (frame, tooltip, the table's message line) while it is typed, not after."""
 
-    def __init__(self, table: "RowTable", spec: ColumnSpec):
+    def __init__(self, table: RowTable, spec: ColumnSpec):
         super().__init__(table.table)
         self.owner = table
         self.spec = spec
@@ -252,7 +253,7 @@ class _CellDelegate(QStyledItemDelegate):
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             combo.addItems([label for label, _v in self.spec.choices])
             line = combo.lineEdit()
-            line.textChanged.connect(lambda text, r=index.row(), e=line: self._check(e, text, r))
+            line.textChanged.connect(lambda text, r=index.row(), e=line: self._check(e, text, r))  # noqa: B008 (captured now)
             return combo
         if self.spec.multiline:
             box = PasteTextEdit(parent)
@@ -270,7 +271,7 @@ class _CellDelegate(QStyledItemDelegate):
             editor.setCompleter(DepartmentCompleter(self.owner.department_model, editor,
                                                     multiple=self.spec.kind == "departments"))
         if self.spec.kind == "number":
-            editor.textChanged.connect(lambda text, r=index.row(), e=editor: self._check(e, text, r))
+            editor.textChanged.connect(lambda text, r=index.row(), e=editor: self._check(e, text, r))  # noqa: B008 (captured now)
             # no figure to give: the reason is offered as the officer starts typing it (未 / 不)
             from PySide6.QtWidgets import QCompleter
 
@@ -636,7 +637,7 @@ class RowTable(QWidget):
 
         Every pasted value is validated like typing; bad ones stay visible and marked.
         """
-        block = [r for r in split_tsv(text)]
+        block = list(split_tsv(text))
         while block and not any(block[-1]):
             block.pop()
         if not block:

@@ -228,7 +228,8 @@ class ExportPage(DraftPage):
         if key == self._preview_key:
             self.preview.set_stale(False)
             return
-        job = PreviewJob(self.draft, self._preview_layout(), self.preview.thumb_width_px(), key)
+        job = PreviewJob(self.draft, self._preview_layout(), self.preview.thumb_width_px(), key,
+                         self.session.store.record_writer())
         job.laid_out.connect(self._preview_laid_out)
         job.pages_ready.connect(self.preview.set_page_images)
         job.failed.connect(self._preview_failed)
@@ -298,8 +299,8 @@ class ExportPage(DraftPage):
 
     def export_book(self) -> None:
         """Write the Word book where the officer chooses. A DocxJob writes it in its own
-        thread; this returns once the book is written (or has failed), the window
-        repainting and taking input meanwhile instead of freezing."""
+        thread, as the PDF export does: this returns at once, the window keeps taking input,
+        and `exported` (or the failure on the status line) follows when the book is written."""
         from desktop_app.ui.docx_job import DocxJob
 
         if self.pdf_busy or self.docx_busy:
@@ -310,7 +311,7 @@ class ExportPage(DraftPage):
         if not path.lower().endswith(".docx"):
             path += ".docx"
         self.session.flush()
-        job = DocxJob(self.draft, path, self.session.layout())
+        job = DocxJob(self.draft, path, self.session.layout(), self.session.store.record_writer())
         job.progress.connect(self._docx_progress)  # with LibreOffice: the 目录's page numbers
         job.succeeded.connect(self._docx_succeeded)
         job.failed.connect(self._docx_failed)
@@ -319,9 +320,6 @@ class ExportPage(DraftPage):
         self._update_buttons()
         self.status.setText("正在导出 Word 申报书…")
         job.start()
-        # Nothing after this: the page may be gone by then (the officer went back to the
-        # draft list); the job's signals reach it only while it exists.
-        job.wait_responsive()
 
     @property
     def docx_busy(self) -> bool:
@@ -382,7 +380,7 @@ class ExportPage(DraftPage):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         self.session.flush()
-        job = PdfJob(self.draft, path, self.session.layout())
+        job = PdfJob(self.draft, path, self.session.layout(), self.session.store.record_writer())
         job.progress.connect(self._pdf_progress)
         job.succeeded.connect(self._pdf_succeeded)
         job.failed.connect(self._pdf_failed)
@@ -444,7 +442,8 @@ class ExportPage(DraftPage):
             return
         self.session.flush()
         self._print_dir = tempfile.TemporaryDirectory(prefix="pca-print-", ignore_cleanup_errors=True)
-        job = PdfJob(self.draft, Path(self._print_dir.name) / "申报书.pdf", self.session.layout())
+        job = PdfJob(self.draft, Path(self._print_dir.name) / "申报书.pdf", self.session.layout(),
+                     self.session.store.record_writer())
         job.progress.connect(self._pdf_progress)
         job.succeeded.connect(self._pdf_succeeded)
         job.failed.connect(self._print_failed)

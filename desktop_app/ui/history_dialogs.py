@@ -61,7 +61,9 @@ class HistoryDialog(QDialog):
         self.restore_button.clicked.connect(self.restore_selected)
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.itemSelectionChanged.connect(self._on_selection)
-        self.revisions = store.revisions(draft_id)
+        from desktop_app.app.drafts import history
+
+        self.revisions = history(store, draft_id)
         for rev in self.revisions:
             parts = "、".join(part_label(program, p) for p in rev.parts) or "无变化"
             item = QListWidgetItem(f"{rev.saved_at.replace('T', ' ')}  {REASONS.get(rev.reason, rev.reason)}\n  {parts}")
@@ -116,7 +118,9 @@ class HistoryDialog(QDialog):
         rev_id = self.selected_revision_id()
         if rev_id is None:
             return
-        self.store.restore(rev_id)
+        from desktop_app.app.drafts import restore
+
+        restore(self.store, rev_id)
         self.restored = True
         self.accept()
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from desktop_app import APP_NAME, __version__, paths
-from desktop_app.core.draft import new_draft
 from desktop_app.core.program import ProgramError, available_programs, get_program
 from desktop_app.core.store import DraftStore, StoreError
 from desktop_app.ui.session import DraftSession
@@ -159,7 +158,9 @@ class MainWindow(QMainWindow):
     def edit_layout(self) -> None:
         from desktop_app.ui.layout_dialog import LayoutDialog
 
-        LayoutDialog(self.store, self).exec()
+        if self.session is not None:
+            self.session.flush()
+        LayoutDialog(self.store, self, self.session.draft.id if self.session else None).exec()
 
     def show_about(self) -> None:
         from PySide6 import __version__ as qt_version
@@ -283,9 +284,10 @@ class MainWindow(QMainWindow):
         dialog = NewDraftDialog(programs, self)
         if dialog.exec() != NewDraftDialog.DialogCode.Accepted:
             return
-        draft = new_draft(dialog.selected_program(), **dialog.values())
+        from desktop_app.app.drafts import create_draft
+
         try:
-            self.store.save(draft)
+            draft = create_draft(self.store, dialog.selected_program(), **dialog.values())
         except StoreError as exc:
             self._store_failed(exc)
             return
@@ -293,7 +295,7 @@ class MainWindow(QMainWindow):
 
     def new_from_previous(self) -> None:
         """从往年草稿新建: copy a stored draft into a new year."""
-        from desktop_app.core.carry_over import carry_over
+        from desktop_app.app.drafts import carry_over_draft
         from desktop_app.ui.history_dialogs import CarryOverDialog
 
         summaries = self.store.list()
@@ -305,8 +307,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != CarryOverDialog.DialogCode.Accepted:
             return
         try:
-            draft = carry_over(self.store.load(dialog.source_id()), dialog.year.value())
-            self.store.save(draft, reason="carry_over")
+            draft = carry_over_draft(self.store, dialog.source_id(), dialog.year.value())
         except StoreError as exc:
             self._store_failed(exc)
             return
@@ -366,7 +367,9 @@ class MainWindow(QMainWindow):
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                self.store.delete(draft_id)
+                from desktop_app.app.drafts import delete_draft
+
+                delete_draft(self.store, draft_id)  # with its history and records
             except StoreError as exc:
                 self._store_failed(exc)
             self.refresh_list()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
+from desktop_app.app.wizard_plan import HAS_ERRORS, findings_by_page, overview_state
 from desktop_app.core import completeness, limits
 from desktop_app.core.completeness import char_count, live_count
 from desktop_app.core.findings import ERROR, HINT, WARNING
@@ -35,7 +36,6 @@ from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.picture import ExportPictureButton
 from desktop_app.ui.session import DraftSession
 
-HAS_ERRORS = "errors"
 #: How each state reads and looks; "has errors" wins over any completeness state.
 STATES = {
     completeness.EMPTY: ("○ 未填写", "#5f6b7a", "#f1f3f6"),
@@ -58,9 +58,6 @@ def part_chars(node, part: dict) -> int:
     return n
 
 
-def overview_state(page_state: str, findings: list) -> str:
-    """A page's state for the overview: has errors when an error finding points at it."""
-    return HAS_ERRORS if any(f.severity == ERROR for f in findings) else page_state
 
 
 class OverviewPage(DraftPage):
@@ -233,7 +230,7 @@ class OverviewPage(DraftPage):
         before = holder.get("text", "")
         text = f"{before}\n{entry.get('text', '')}" if before.strip() else entry.get("text", "")
         if len(text) > limit:  # the one limit table: never a part the draft file would refuse
-            label = dict((w, t.strip()) for t, w in self.unplaced_targets()).get(where, where)
+            label = {w: t.strip() for t, w in self.unplaced_targets()}.get(where, where)
             self.tell(f"归入后“{label}”将有 {len(text)} 字，超过每{'项举措' if bits[0] == 'task' else '部分'}"
                       f" {limit} 字的上限，所以没有归入，内容仍在“未归入”中。请先精简该部分或这段内容，"
                       "或把这段内容复制后分别粘贴到几个部分，再删除这一条。")
@@ -312,9 +309,7 @@ class OverviewPage(DraftPage):
                 item.setSizeHint(0, QSize(0, height))
                 self.table.addTopLevelItem(item)
             self.table.setCurrentItem(None)  # no row looks chosen before the officer chooses one
-        by_page: dict[str, list] = {}
-        for f in findings:
-            by_page.setdefault(f.page, []).append(f)
+        by_page = findings_by_page(findings)
         self.states = {}
         counts = dict.fromkeys(STATES, 0)
         for row, (key, title, page_state) in enumerate(pages):

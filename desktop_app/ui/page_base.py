@@ -11,6 +11,7 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QFrame, QLabel, QWidget, QWizardPage
 
 from desktop_app.core import completeness
+import itertools
 
 if TYPE_CHECKING:
     from desktop_app.core.draft import Draft
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def chain_tab_order(*widgets: QWidget | None) -> None:
     """Tab goes through `widgets` in this order (the page read top to bottom)."""
     present = [w for w in widgets if w is not None]
-    for a, b in zip(present, present[1:]):
+    for a, b in itertools.pairwise(present):
         QWidget.setTabOrder(a, b)
 
 

@@ -22,16 +22,9 @@ class PdfJob(BookJob):
     thread_name = "pdf-export"
 
     def work(self, progress) -> Path:
-        from desktop_app.book.export import export_docx
-        from desktop_app.book.pdf import convert_to_pdf, scratch
+        from desktop_app.app.export import write_pdf
 
-        with scratch("pca-export-") as tmp:
-            progress("正在生成 Word 申报书…")
-            docx = export_docx(self._draft, Path(tmp) / "申报书.docx", self._layout)
-            sections: dict = {}
-            pdf = convert_to_pdf(docx, self._target, progress=progress, sections=sections)
-        if sections:
-            _record_pages(self._draft, pdf, sections)
+        pdf, _sections = write_pdf(self.request, self._target, progress)  # pages recorded there
         return pdf
 
 
@@ -52,8 +45,9 @@ class PreviewJob(BookJob):
     FIRST_CHUNK = 4
     CHUNK = 12
 
-    def __init__(self, draft, layout, width_px: int, fingerprint: str = ""):
-        super().__init__(draft, "预览.pdf", layout)
+    def __init__(self, draft, layout, width_px: int, fingerprint: str = "", records=None):
+        """`records`: DraftStore.record_writer() of the draft's library (each part's pages go there)."""
+        super().__init__(draft, "预览.pdf", layout, records)
         self.width_px = width_px
         self.fingerprint = fingerprint
         self.cancelled = False  # set from the UI thread: stop drawing, the draft has moved on
@@ -62,6 +56,7 @@ class PreviewJob(BookJob):
         self.timings: dict[str, float] = {}
 
     def work(self, progress) -> Path:
+        from desktop_app.app.export import record_pages
         from desktop_app.book.export import export_docx
         from desktop_app.book.pdf import find_pdftoppm, make_pdf, render_pages, scratch
         from desktop_app.ui.preview import frame_page
@@ -69,14 +64,14 @@ class PreviewJob(BookJob):
         started = time.monotonic()
         # inside the warm LibreOffice's folder: gone with it, however the program ends
         with scratch("pca-preview-") as folder:
-            docx = export_docx(self._draft, folder / "预览.docx", self._layout)
+            docx = export_docx(self._draft, folder / "预览.docx", self._layout, when=self.request.when)
             self.timings["docx"] = time.monotonic() - started
             pdf = folder / "预览.pdf"
             book_layout = make_pdf(docx, pdf, progress=progress)
             self.timings["pdf"] = time.monotonic() - started
             self.book_layout = book_layout
             self.laid_out.emit(book_layout)
-            _record_pages(self._draft, pdf, book_layout.as_sections())
+            record_pages(self.request, pdf, book_layout.as_sections())
             first, chunk = 1, self.FIRST_CHUNK
             if find_pdftoppm() is None:  # Windows without poppler: page count and outline only
                 first = book_layout.pages + 1
@@ -91,15 +86,3 @@ class PreviewJob(BookJob):
                 first, chunk = last + 1, self.CHUNK
             self.timings["pages"] = time.monotonic() - started
         return Path("预览.pdf")
-
-
-def _record_pages(draft, pdf: Path, sections: dict) -> None:
-    """Keep each part's first page for the 打印装订清单; the PDF is made whether or not this works."""
-    from desktop_app.book.bind_sheet import record_pdf_pages
-
-    if not sections.get("starts"):
-        return
-    try:
-        record_pdf_pages(draft, pdf, sections["starts"], sections["total"])
-    except OSError:
-        pass  # the sheet then says 导出 PDF 后显示页码, as before any export

@@ -30,8 +30,6 @@ from desktop_app.core.store import DraftConflict, DraftStore, StoreBusy, StoreEr
 AUTOSAVE_MS = 400
 #: How often an open draft's claim (占用) is renewed; core.claims.CLAIM_TTL is 5 minutes.
 HEARTBEAT_MS = 60_000
-#: Where the 版式设置 live in the store's settings table.
-LAYOUT_KEY = "layout"
 #: How long an autosave waits for another process's lock before giving the window back
 #: (it retries every BUSY_RETRY_MS); an explicit save (Ctrl+S, closing) waits the store's full time.
 AUTOSAVE_WAIT_S = 0.05
@@ -120,15 +118,10 @@ class DraftSession(QObject):
         return True
 
     def layout(self):
-        """The book layout from the officer's 版式设置 (GB/T 9704 when never set)."""
-        import json
+        """The book layout from the draft's 版式设置 (app/layout.py; GB/T 9704 when never set)."""
+        from desktop_app.app.layout import book_layout
 
-        from desktop_app.book.layout import layout_from_settings
-
-        try:
-            return layout_from_settings(json.loads(self.store.get_meta(LAYOUT_KEY) or "{}"))
-        except (ValueError, TypeError):
-            return layout_from_settings({})
+        return book_layout(self.store, self.draft.id)
 
     def _renew(self) -> None:
         try:

@@ -79,7 +79,7 @@ class TimelineView(RowPicture):
 
     def _place(self) -> None:
         """The hit rectangles of every bar, for painting, hover and click."""
-        fm, line, em = self._metrics()
+        _fm, line, em = self._metrics()
         left = self._label_width()
         span = max(1.0, self.width() - left - em)
         bar_h = line * 1.7

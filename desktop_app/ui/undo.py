@@ -7,7 +7,8 @@ the 编辑 menu's 撤销/重做 when focus is inside it (find_dialog.route_undo)
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 

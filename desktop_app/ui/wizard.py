@@ -15,19 +15,16 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWizard, QWizardPage
 
-from desktop_app.core import completeness
+from desktop_app.app.wizard_plan import MARKS, STATE_TEXT, WizardPlan, ready_state
+from desktop_app.core import completeness, pages
 from desktop_app.ui import item_roles
 from desktop_app.ui.checks_panel import ChecksPanel
 from desktop_app.ui.page_base import DraftPage
 from desktop_app.ui.session import DraftSession
 
-MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.COMPLETE: "●"}
 #: Pages that show the draft rather than edit it: no completeness mark of their own.
-VIEW_PAGES = ("glance", "export")
-STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成"}
-# 从往年草稿新建: a page with carried-over items still open (core.review) is ◐ 待核对.
-MARKS[completeness.TO_REVIEW] = "◐"
-STATE_TEXT[completeness.TO_REVIEW] = "待核对"
+VIEW_PAGES = (pages.GLANCE, pages.EXPORT)
+__all__ = ["MARKS", "STATE_TEXT", "VIEW_PAGES", "PlanWizard", "page_plan"]
 
 
 class SideItem(QTreeWidgetItem):
@@ -129,7 +126,7 @@ class BuiltPages(Mapping):
 
 
 def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftPage]]]:
-    """(key, title, build) for every page in wizard order. Each build imports its page's
+    """(key, title, build) for every page of the wizard plan, in its order. Each build imports its page's
     module when called, so none of them is loaded before its page is needed."""
     program = session.program
 
@@ -167,18 +164,12 @@ def page_plan(session: DraftSession) -> list[tuple[str, str, Callable[[], DraftP
         from desktop_app.ui.review_page import ReviewPage
         return ReviewPage(session)
 
-    plan = [("glance", "申报总览", overview), ("basic", "基本信息", basic)]
-    if session.draft.data.get("review"):  # carried over from last year: 核对上年内容 right after 申报总览
-        plan.insert(1, (completeness.REVIEW_PAGE, "核对上年内容", review))
-    if program.conditions:
-        plan.append(("eligibility", "申报条件自查", eligibility))
-    plan += [(node.id, node.heading, part(node)) for node in program.parts()]
-    if program.letter is not None:
-        plan.append(("letter", program.letter.title, letter))
-    if "attachments" in program.binding_order:  # only programs that bind 附件材料
-        plan.append(("attachments", "附件材料", attachments))
-    plan.append(("export", "检查与导出", export))
-    return plan
+    builders = {pages.GLANCE: overview, pages.REVIEW: review, pages.BASIC: basic,
+                pages.ELIGIBILITY: eligibility, pages.LETTER: letter, pages.ATTACHMENTS: attachments,
+                pages.EXPORT: export}
+    # The pages and their order are the wizard plan's (app/wizard_plan.py), not decided here.
+    return [(p.key, p.title, part(program.node(p.key)) if p.kind == pages.PART else builders[p.key])
+            for p in WizardPlan(program, session.draft).pages]
 
 
 class PlanWizard(QWizard):
@@ -190,6 +181,7 @@ class PlanWizard(QWizard):
     def __init__(self, session: DraftSession, parent=None):
         super().__init__(parent)
         self.session = session
+        self.plan = WizardPlan(session.program, session.draft)
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
@@ -296,18 +288,16 @@ class PlanWizard(QWizard):
         self.side.expandAll()
 
     def next_page(self) -> None:
-        """Ctrl+PgDn: the page after this one in the outline."""
-        keys = list(self._ids)
-        here = keys.index(self.current_key()) if self.current_key() in keys else -1
-        if here + 1 < len(keys):
-            self.go_to(keys[here + 1])
+        """Ctrl+PgDn: the page after this one in the plan."""
+        key = self.plan.next_key(self.current_key()) if self.current_key() else self.plan.first_key()
+        if key:
+            self.go_to(key)
 
     def previous_page(self) -> None:
-        """Ctrl+PgUp: the page before this one in the outline."""
-        keys = list(self._ids)
-        here = keys.index(self.current_key()) if self.current_key() in keys else 0
-        if here > 0:
-            self.go_to(keys[here - 1])
+        """Ctrl+PgUp: the page before this one in the plan."""
+        key = self.plan.previous_key(self.current_key())
+        if key:
+            self.go_to(key)
 
     def _filter_nav_keys(self) -> None:
         for button in self._nav_buttons:
@@ -397,12 +387,8 @@ class PlanWizard(QWizard):
             # it (QWizard shows 完成 instead of 下一步 when nothing does).
             target, self._jump_target = self._jump_target, None
             return target
-        ids = self.pageIds()
-        try:
-            i = ids.index(self.currentId())
-        except ValueError:
-            return -1
-        return ids[i + 1] if i + 1 < len(ids) else -1
+        following = self.plan.next_key(self.current_key())
+        return self._ids.get(following, -1) if following else -1
 
     def current_key(self) -> str:
         page = self.currentPage()
@@ -410,8 +396,7 @@ class PlanWizard(QWizard):
 
     def go_to(self, key: str, field: str = "") -> None:
         """Show the page `key` (and focus `field` on it when given)."""
-        if field.startswith("attachments.") and "attachments" in self._ids:
-            key = "attachments"  # rules address attachments on 检查与导出; they are edited here
+        key = self.plan.page_for(key, field) or key  # where that field is edited
         target = self._ids.get(key)
         if target is None:
             return
@@ -492,9 +477,7 @@ class PlanWizard(QWizard):
             "与上年草稿的同一部分并排对照" if has_parent else "本草稿不是从往年草稿新建的")
 
     def page_state(self, key: str) -> str:
-        if key in VIEW_PAGES:
-            return completeness.COMPLETE
-        return completeness.state_of(self.session.program, self.session.draft, key)
+        return self.plan.state(key)
 
     def show_bind_sheet(self) -> None:
         """打印装订清单: shown before export, printed on its own page."""
@@ -524,13 +507,12 @@ class PlanWizard(QWizard):
         self.refresh_side()
 
     def shows_findings_on(self, key: str) -> bool:
-        """Whether the findings on page `key` are shown yet: once the officer has opened
-        the page, entered anything on it, or asked for the whole check. A new draft
-        opens calm — its unfilled parts are ○ 未填写, not a list of errors."""
-        return self.check_asked or key in self.visited or self.page_state(key) != completeness.EMPTY
+        """Whether the findings on page `key` are shown yet (the plan decides: a new draft
+        opens calm, app/wizard_plan.py)."""
+        return self.plan.shows_findings_on(key, self.visited, self.check_asked)
 
     def shown_findings(self, findings: list) -> list:
-        return [f for f in findings if self.shows_findings_on(f.page)]
+        return self.plan.shown_findings(findings, self.visited, self.check_asked)
 
     def refresh_side(self) -> None:
         """The side list's marks (● ◐ ○) and the overview, from the pages' own completeness
@@ -545,7 +527,7 @@ class PlanWizard(QWizard):
             if key in VIEW_PAGES:
                 item.setText(0, f"▶ {title}")
                 if key == "export":
-                    states.append((key, title, _ready_state(part_states, findings)))
+                    states.append((key, title, ready_state(part_states, findings)))
                 continue
             state = self.page_state(key)
             states.append((key, title, state))
@@ -558,14 +540,3 @@ class PlanWizard(QWizard):
             group.setText(0, f"{mark} {group.heading}")
         self.overview.show_status(states, findings)
 
-
-def _ready_state(states: list[str], findings: list) -> str:
-    """检查与导出 in 申报总览: ○ while nothing is entered, ● once every page is complete
-    and no error is left, ◐ between."""
-    from desktop_app.core.findings import ERROR
-
-    if all(s == completeness.EMPTY for s in states):
-        return completeness.EMPTY
-    if all(s == completeness.COMPLETE for s in states) and not any(f.severity == ERROR for f in findings):
-        return completeness.COMPLETE
-    return completeness.PARTIAL

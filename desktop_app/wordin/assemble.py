@@ -74,7 +74,7 @@ class Document:
     headings: list[Heading]
 
     @classmethod
-    def from_blocks(cls, blocks: list) -> "Document":
+    def from_blocks(cls, blocks: list) -> Document:
         blocks = _join_split(blocks)
         claimed = _attachment_lines(blocks)
         heads = [h for h in (detect(b) for b in blocks if isinstance(b, Para) and id(b) not in claimed)
@@ -264,7 +264,7 @@ class _Builder:
             return True
         if self.mode == "attach_list":
             m = _ATTACH_ITEM.match(compact)
-            if m:
+            if m and self.attachments is not None:  # set when the list began
                 self.attachments.append(m.group("title"))
                 self.report.placed += 1
                 return True
@@ -521,7 +521,8 @@ def generated_texts(program: Program, draft: Draft) -> set[str]:
     for section in book.sections:
         for block in section.blocks:
             if isinstance(block, model.Cover):
-                add(block.program_line), add(block.title), add(block.mark)
+                for text in (block.program_line, block.title, block.mark):
+                    add(text)
                 for label, value in block.fields:
                     add(f"{label}：{value}")
             elif isinstance(block, model.Letter):
@@ -537,7 +538,8 @@ def generated_texts(program: Program, draft: Draft) -> set[str]:
             elif isinstance(block, model.Paragraph) and section.kind != "plan":
                 add(block.text)
             elif isinstance(block, model.AttachmentPage):
-                add(f"附件{block.number}"), add(block.title)
+                add(f"附件{block.number}")
+                add(block.title)
     return out
 
 

@@ -143,7 +143,7 @@ def suggest(program: Program, headings: list[Heading]) -> list[str]:
         if parent is None or parent[2] in ("group", "unplaced"):
             node = match_node(program, h.title or h.text)
             part = first_part(node) if node else None
-            if part is not None:
+            if part is not None and node is not None:
                 key, origin = f"part:{part.id}", "group" if node.kind == "group" else "part"
                 measure_depth = None
             elif parent is None or parent[2] == "unplaced":

@@ -90,8 +90,8 @@ def indicators(program: Program, table: Table, years: list[int]) -> list[dict]:
             roles[n] = "baseline"
         elif "指南" in h:
             roles[n] = "guide"
-        elif _YEAR.search(h):
-            roles[n] = f"year:{_YEAR.search(h).group(1)}"
+        elif found := _YEAR.search(h):
+            roles[n] = f"year:{found.group(1)}"
         elif "指标" in h and "name" not in roles.values():
             roles[n] = "name"
         elif any(w in h for w in ("说明", "备注", "口径")):

@@ -28,7 +28,8 @@ Field types:
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 TEXT_TYPES = ("text", "lines")
 TYPED_TYPES = ("text", "lines", "name", "names")  # what an officer types: checked, found, diffed
