@@ -111,6 +111,12 @@ def test_new_draft_opens_calm(qtbot, window):
     wiz.refresh_marks()
     assert overview.cell_text(overview.row_of("safeguards"), 1) == STATES["errors"][0]
     assert any(f.page == "safeguards" for f in wiz.checks.findings)
+    # the side list and 申报总览 say the same of every part (never ○ beside ✖)
+    marks = {wiz.side.item(r).data(0, 256): wiz.side.item(r).text(0)[0] for r in range(wiz.side.count())}
+    for key in overview.keys:
+        if key in marks and marks[key] != "▶":
+            assert marks[key] == overview.cell_text(overview.row_of(key), 1)[0], key
+    assert marks["safeguards"] == "✖"
 
 
 def test_sample_shows_complete_letter_and_attachments(qtbot, window):

@@ -165,11 +165,14 @@ def test_side_list_jumps_and_marks_completeness(qtbot, window):
     # Back returns along the path actually taken: the sample opened on its first page, 申报总览
     wiz.back()
     assert wiz.current_key() == "glance"
-    # emptying a part turns its mark to ○ once typing stops
+    # emptying a required part the officer has open turns its mark to ✖ once typing stops
+    # (its "missing" error is shown), the same as 申报总览 says of it
     wiz.go_to("approach")
     wiz.pages_by_key["approach"].prose.edit.clear()
     row = next(i for i in range(wiz.side.count()) if wiz.side.item(i).data(0, Qt.ItemDataRole.UserRole) == "approach")
-    qtbot.waitUntil(lambda: wiz.side.item(row).text(0).startswith("○"), timeout=1000)
+    qtbot.waitUntil(lambda: wiz.side.item(row).text(0).startswith("✖"), timeout=1000)
+    assert wiz.page_state("approach") == "empty"
+    assert wiz.overview.cell_text(wiz.overview.row_of("approach"), 1).startswith("✖")
 
 
 def test_new_draft_dialog_refuses_missing_city(qtbot):

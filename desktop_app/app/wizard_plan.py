@@ -23,9 +23,9 @@ from desktop_app.core.program import Program
 HAS_ERRORS = "errors"
 #: The side list's mark and the words for each completeness state.
 MARKS = {completeness.EMPTY: "○", completeness.PARTIAL: "◐", completeness.COMPLETE: "●",
-         completeness.TO_REVIEW: "◐"}
+         completeness.TO_REVIEW: "◐", HAS_ERRORS: "✖"}
 STATE_TEXT = {completeness.EMPTY: "未填写", completeness.PARTIAL: "待完善", completeness.COMPLETE: "已完成",
-              completeness.TO_REVIEW: "待核对"}
+              completeness.TO_REVIEW: "待核对", HAS_ERRORS: "有错误"}
 #: Pages a read-only draft (another copy is editing it) still lets the officer use.
 READ_ONLY_PAGES = (GLANCE, EXPORT)
 

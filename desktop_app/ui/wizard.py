@@ -15,7 +15,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWizard, QWizardPage
 
-from desktop_app.app.wizard_plan import MARKS, STATE_TEXT, WizardPlan, ready_state
+from desktop_app.app.wizard_plan import (
+    HAS_ERRORS, MARKS, STATE_TEXT, WizardPlan, findings_by_page, overview_state, ready_state,
+)
 from desktop_app.core import completeness, pages
 from desktop_app.ui import item_roles
 from desktop_app.ui.checks_panel import ChecksPanel
@@ -518,6 +520,7 @@ class PlanWizard(QWizard):
         """The side list's marks (● ◐ ○) and the overview, from the pages' own completeness
         and the last run of the checks (none yet before the first paint)."""
         findings = self.shown_findings(self._findings or [])
+        by_page = findings_by_page(findings)
         states = []
         part_states = []
         for row in range(self.side.count()):
@@ -532,11 +535,15 @@ class PlanWizard(QWizard):
             state = self.page_state(key)
             states.append((key, title, state))
             part_states.append(state)
-            item.setText(0, f"{MARKS[state]} {title}")
-            item.setToolTip(0, STATE_TEXT[state])
+            # the same judgement as 申报总览's: ✖ once a shown error points at the page,
+            # so the two never call one part ○ 未填写 and ✖ 有错误 at the same time
+            shown = overview_state(state, by_page.get(key, []))
+            item.setText(0, f"{MARKS[shown]} {title}")
+            item.setToolTip(0, STATE_TEXT[shown])
         for group, children in self.side.groups:
             marks = {child.text(0)[:1] for child in children}
-            mark = next(iter(marks)) if len(marks) == 1 else MARKS[completeness.PARTIAL]
+            mark = (MARKS[HAS_ERRORS] if MARKS[HAS_ERRORS] in marks
+                    else next(iter(marks)) if len(marks) == 1 else MARKS[completeness.PARTIAL])
             group.setText(0, f"{mark} {group.heading}")
         self.overview.show_status(states, findings)
 
