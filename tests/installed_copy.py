@@ -47,6 +47,10 @@ def offline_env(data: Path, **extra: str) -> dict[str, str]:
     """The environment of a user's machine: no pip configuration or local wheel mirror
     (this machine has both), a throw-away data folder, Qt offscreen, quit once shown."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV"))}
+    # pip asks `rustc --version` for its user agent; rustup's proxy then writes its settings
+    # into $HOME (the fake one the tests run under): keep Rust's tools off the path
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                  if ".cargo" not in p and ".rustup" not in p)
     env.update(PIP_CONFIG_FILE=os.devnull, PATENT_APP_DATA=str(data), QT_QPA_PLATFORM="offscreen",
                PATENT_APP_QUIT_WHEN_SHOWN="1", **extra)
     return env
