@@ -46,7 +46,7 @@ class BookRequest:
 def book_request(store: DraftStore | None, draft: Draft, clock: Clock | None = None) -> BookRequest:
     """Snapshot the draft with its layout settings and the export time."""
     from desktop_app.app.layout import book_layout
-    from desktop_app.book.docx_writer import export_time
+    from desktop_app.book.clock import export_time
 
     return BookRequest(Draft(copy.deepcopy(draft.data)), book_layout(store, draft.id),
                        (clock or export_time)(), store.record_writer() if store is not None else None)

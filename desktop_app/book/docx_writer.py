@@ -24,6 +24,7 @@ from docx.styles.style import StyleFactory
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import SubElement
 
+from desktop_app.book.clock import export_time
 from desktop_app.book.layout import CELL_PAD, CJK_CHAR, Layout, text_twips
 from desktop_app.book.model import (
     AttachmentList, AttachmentPage, Book, Contents, Cover, FormTable, Heading, Letter, Panel, Paragraph,
@@ -614,15 +615,6 @@ def write_docx(book: Book, path: str | os.PathLike, layout: Layout | None = None
     path = Path(path)
     atomic_write_bytes(path, _dated(buffer.getvalue(), when))
     return path
-
-
-def export_time() -> dt.datetime:
-    """Now (UTC), or SOURCE_DATE_EPOCH (seconds since 1970) when set: the reproducible-builds
-    convention, for identical books from identical drafts (tests, archives)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _dated(data: bytes, when: dt.datetime) -> bytes:

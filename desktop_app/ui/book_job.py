@@ -85,7 +85,7 @@ class BookJob(QObject):
         session's is app.layout.book_layout, the same the command line writes with.
         `records`: DraftStore.record_writer() of the draft's library (a PDF's pages go there)."""
         from desktop_app.app.export import BookRequest
-        from desktop_app.book.docx_writer import export_time
+        from desktop_app.book.clock import export_time
         from desktop_app.book.layout import Layout
 
         super().__init__()  # no parent: a closing page must not destroy a running thread
