@@ -41,10 +41,12 @@ home=$(mktemp -d)
 say "an officer's drafts, made by the installed program in $home"
 HOME=$home QT_QPA_PLATFORM=offscreen PATENT_APP_QUIT_WHEN_SHOWN=1 "/usr/bin/$name" 2>/dev/null
 [ -f "$home/.local/share/$name/drafts.sqlite3" ] || { echo "no drafts.sqlite3 in $home" >&2; exit 1; }
-before=$(cd "$home" && find . -type f | sort | xargs sha256sum)
 
 say "$name --self-test (PATENT_APP_DATA in a temporary folder)"
 HOME=$home PATENT_APP_DATA=$(mktemp -d) QT_QPA_PLATFORM=offscreen "/usr/bin/$name" --self-test
+# the snapshot right before the purge: what the programs themselves wrote under $HOME
+# meanwhile (caches, Qt's settings) is not the package's removal touching it
+before=$(cd "$home" && find . -type f | sort | xargs sha256sum)
 
 say "apt-get purge $name"
 LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get purge -y "$name" 2>&1 | grep -E '^(Removing|Purging|[0-9]+ upgraded)' || true
