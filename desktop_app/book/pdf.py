@@ -155,7 +155,10 @@ def _popen(cmd: list[str], **kw) -> subprocess.Popen:
 
 
 def _stop(proc: subprocess.Popen | None, grace: float) -> None:
-    """End a process we started (and its children), politely first."""
+    """End a process we started (and its children), politely first: a grace period, then
+    SIGTERM to its group (POSIX), then office.kill_group's forced end of the whole group."""
+    from desktop_app.book.office import kill_group
+
     if proc is None:
         return
     try:
@@ -163,30 +166,17 @@ def _stop(proc: subprocess.Popen | None, grace: float) -> None:
         return
     except subprocess.TimeoutExpired:
         pass
-    if WINDOWS:
-        subprocess.run(["taskkill", "/PID", str(proc.pid), "/T", "/F"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, **_no_window())
-    else:
+    if not WINDOWS:  # Windows has no polite group signal: taskkill /F is kill_group's
         try:
             os.killpg(proc.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
             pass
-    try:
-        proc.wait(timeout=5)
-        return
-    except subprocess.TimeoutExpired:
-        pass
-    if not WINDOWS:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            proc.wait(timeout=5)
+            return
+        except subprocess.TimeoutExpired:
             pass
-    else:
-        proc.kill()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
+    kill_group(proc)
 
 
 def _soffice_base(soffice: Path, profile: Path) -> list[str]:
