@@ -194,6 +194,44 @@ def test_qt_file_dialog_speaks_chinese(qtbot):
     assert not english, english
 
 
+def test_qt_file_dialog_shortcut_letters_lead_to_their_fields(qtbot):
+    """Alt+L / Alt+T reach 查找范围 and 文件类型 on every Qt the program ships with: Qt 6.9
+    (the .deb for UOS 20) has those labels without a field of their own; prepare_app's
+    focus hook gives them theirs."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.ui.app import _give_file_dialog_labels_their_fields, _supplement_translator
+
+    app = QApplication.instance()
+    qtbase = QTranslator(app)
+    assert qtbase.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    supplement = _supplement_translator(app)
+    app.installTranslator(qtbase)
+    app.installTranslator(supplement)
+    app.focusChanged.connect(_give_file_dialog_labels_their_fields)
+    try:
+        dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitActive(dialog)
+        qtbot.waitUntil(lambda: app.focusWidget() is not None)
+        assert app.focusWidget().objectName() == "fileNameEdit"
+        qtbot.keyClick(app.focusWidget(), Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+        assert app.focusWidget().objectName() == "lookInCombo"
+        qtbot.keyClick(app.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+        assert app.focusWidget().objectName() == "fileTypeCombo"
+        qtbot.keyClick(app.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        assert app.focusWidget().objectName() == "fileNameEdit"
+        dialog.reject()
+    finally:
+        app.focusChanged.disconnect(_give_file_dialog_labels_their_fields)
+        app.removeTranslator(supplement)
+        app.removeTranslator(qtbase)
+
+
 def test_a_broken_draft_file_is_refused_in_plain_chinese(qtbot, window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -47,9 +47,14 @@ _SUPPLEMENT = None
 
 #: Words of Qt's own dialogs that Qt's Chinese translation leaves in English (the file
 #: dialog's "&Look in:" and "Files of &type:" on Linux, where it is Qt's own dialog).
+#: Qt 6.9 (the PySide6 the .deb for UOS 20 / glibc 2.28 bundles) labels them "Look in:" and
+#: "Files of type:" without a shortcut letter; Qt translates those, but without one, so the
+#: same words are given here to keep Alt+L / Alt+T on every Qt the program ships with.
 QT_WORDS_ZH = {
     ("QFileDialog", "&Look in:"): "查找范围(&L)：",
     ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QFileDialog", "Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of type:"): "文件类型(&T)：",
 }
 
 
@@ -65,6 +70,27 @@ def _supplement_translator(app):
             return False
 
     return QtWordsZh(app)
+
+
+#: Qt's file dialog: each shortcut-letter label and the field it leads to (names from Qt's
+#: qfiledialog.ui). Qt 6.9 leaves the first two without a field, so Alt+L / Alt+T did nothing.
+_FILE_DIALOG_BUDDIES = (("lookInLabel", "lookInCombo"), ("fileTypeLabel", "fileTypeCombo"))
+
+
+def _give_file_dialog_labels_their_fields(_old, new) -> None:
+    """QApplication.focusChanged: when Qt's own file dialog takes the focus (it gives it to
+    the file name when it opens), point 查找范围(&L) and 文件类型(&T) at their lists where
+    this Qt has not. Focus changes are rare, so this costs nothing elsewhere."""
+    from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+
+    dialog = new.window() if new is not None else None
+    if not isinstance(dialog, QFileDialog):
+        return
+    for label_name, field_name in _FILE_DIALOG_BUDDIES:
+        label = dialog.findChild(QLabel, label_name)
+        field = dialog.findChild(QWidget, field_name)
+        if label is not None and field is not None and label.buddy() is None:
+            label.setBuddy(field)
 
 
 def prepare_app(app) -> None:
@@ -89,6 +115,7 @@ def prepare_app(app) -> None:
     if _SUPPLEMENT is None:
         _SUPPLEMENT = _supplement_translator(app)
         app.installTranslator(_SUPPLEMENT)
+        app.focusChanged.connect(_give_file_dialog_labels_their_fields)
 
 
 def run(db_path: Path | None = None, open_sample: bool = False) -> int:
