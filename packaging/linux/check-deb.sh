@@ -4,12 +4,17 @@
 # user's home folder are untouched. Needs root.
 #   bash packaging/linux/check-deb.sh dist/patent-conversion-assistant_<版本>_amd64.deb
 #       on this machine (whose packages scripts/setup.sh installed: the Recommends are there)
-#   bash packaging/linux/check-deb.sh --bare dist/…deb
+#   bash packaging/linux/check-deb.sh --bare [SUITE] dist/…deb
 #       in a bare Debian root made with debootstrap (minbase, nothing but apt), installed
-#       with --no-install-recommends: proves Depends alone start the program
+#       with --no-install-recommends: proves Depends alone start the program. SUITE is
+#       this machine's release by default; `bullseye` (Debian 11, glibc 2.31) is the
+#       oldest Debian still served, the base of 麒麟 V10's generation.
 set -euo pipefail
-bare=
-if [ "${1:-}" = --bare ]; then bare=1; shift; fi
+bare= suite=
+if [ "${1:-}" = --bare ]; then
+  bare=1; shift
+  if [ $# -gt 1 ]; then suite=$1; shift; fi
+fi
 deb=$(realpath "$1")
 name=$(dpkg-deb -f "$deb" Package)
 
@@ -18,6 +23,7 @@ cat <<'SCRIPT'
 set -euo pipefail
 deb=$1 name=$2 bare=$3
 say() { printf '\n== %s ==\n' "$*"; }
+say "$(. /etc/os-release && echo "$PRETTY_NAME"), $(getconf GNU_LIBC_VERSION); the package needs $(dpkg-deb -f "$deb" Depends | grep -o 'libc6 ([^)]*)')"
 if [ -n "$bare" ]; then apt-get update -qq 2>&1 | grep -v unsandboxed || true; opts=(--no-install-recommends); else opts=(); fi
 say "apt-get install ${opts[*]} ./$(basename "$deb")"
 started=$(date +%s)
@@ -73,21 +79,25 @@ command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get inst
 mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }' | grep -v security | head -1)
 mirror=${mirror:-$(awk '/^deb / && !/security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)}
 mirror=${mirror:-http://deb.debian.org/debian}
+suite=${suite:-$VERSION_CODENAME}
 root=$(mktemp -d /tmp/pca-bare-root.XXXXXX)
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
   if ! mountpoint -q "$root/proc"; then rm -rf "$root"; fi
 }
 trap cleanup EXIT
-printf '\n== bare Debian root: debootstrap --variant=minbase %s %s ==\n' "$VERSION_CODENAME" "$root"
+printf '\n== bare Debian root: debootstrap --variant=minbase %s %s ==\n' "$suite" "$root"
 started=$(date +%s)
-debootstrap --variant=minbase "$VERSION_CODENAME" "$root" "$mirror" > "$root.log" 2>&1 \
+debootstrap --variant=minbase "$suite" "$root" "$mirror" > "$root.log" 2>&1 \
   || { tail -20 "$root.log"; rm -f "$root.log"; exit 1; }
 rm -f "$root.log"
 echo "made in $(( $(date +%s) - started )) s, $(du -sm "$root" | cut -f1) MB"
-# the same package sources as this machine (one suite and mirror for both)
-rm -f "$root/etc/apt/sources.list"
-cp -a /etc/apt/sources.list /etc/apt/sources.list.d "$root/etc/apt/" 2>/dev/null || true
+# this machine's package sources for its own release; another release keeps the
+# sources.list debootstrap wrote (the same mirror, that suite)
+if [ "$suite" = "$VERSION_CODENAME" ]; then
+  rm -f "$root/etc/apt/sources.list"
+  cp -a /etc/apt/sources.list /etc/apt/sources.list.d "$root/etc/apt/" 2>/dev/null || true
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 mount -t proc proc "$root/proc"
 cp "$deb" "$root/tmp/"

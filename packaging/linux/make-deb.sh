@@ -48,14 +48,61 @@ cat > "$stage/usr/share/doc/$name/copyright" <<TXT
 their dependencies (licences in /opt/$name/_internal), and FandolFang (GPLv3 with font exception).
 TXT
 
-# The newest glibc symbol any bundled file needs: an older system is refused by apt
-# instead of failing at start (build on the oldest system you ship to).
-glibc=$(find "$opt" -type f \( -name '*.so*' -o -name "$name" \) -exec objdump -T {} + 2>/dev/null \
-        | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
-# What the bundle does not carry: glibc, OpenGL/EGL (the machine's own driver), libxcb,
-# fontconfig's configuration; Wayland and the GTK theme are optional Qt plugins.
-depends="libc6 (>= ${glibc:-2.31}), libgl1, libegl1, libxcb1, fontconfig"
-recommends="libreoffice-writer-nogui | libreoffice-writer, python3-uno, fonts-noto-cjk, fonts-arphic-ukai, fonts-liberation2, xdg-utils, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+# What the bundle links against and does not carry (glibc, Qt's X11/xcb and font libraries,
+# libstdc++…) becomes Depends. Debian's own dpkg-shlibdeps names the packages. Its versions
+# come from this machine's symbols files and can be far newer than the bundle needs (it asks
+# libstdc++6 >= 10.2 where the newest symbol used is GLIBCXX_3.4.21, libx11-xcb1 >= 1.8.4 for
+# a library unchanged since 1.6), which would make apt on UOS 20 refuse the package; so they
+# are dropped, and the two the symbol versions prove are set: libc6 from GLIBC_x.y and
+# libstdc++6 from GLIBCXX_3.4.x. The Wayland plugins are optional (the UOS and Kylin desktops
+# are X11), so what only they need is Recommends.
+elfs=$(find "$opt" -type f \( -name '*.so*' -o -path "$opt/$name" \) -exec sh -c \
+       'for f; do [ "$(head -c4 "$f" | tail -c3)" = ELF ] && echo "$f"; done' _ {} +)
+optional='/[^/]*([Ww]ayland|WlShell)[^/]*$|/plugins/wayland-'
+wayland=$(grep -E "$optional" <<<"$elfs" || true)
+core=$(grep -vE "$optional" <<<"$elfs")
+newest() { xargs objdump -T 2>/dev/null | grep -o "$1[0-9.]*" | sed "s/$1//" | sort -uV | tail -1; }
+glibc=$(newest GLIBC_ <<<"$elfs")
+# the build fails when a file needs a glibc newer than the oldest system the .deb is for
+# (GLIBC, 2.28: 统信 UOS 20), instead of apt refusing the package there
+if [ -n "${GLIBC:-}" ] && [ "$(printf '%s\n%s\n' "$glibc" "$GLIBC" | sort -V | tail -1)" != "$GLIBC" ]; then
+  echo "the bundle needs glibc $glibc, newer than $GLIBC; these files:" >&2
+  while read -r f; do
+    v=$(newest GLIBC_ <<<"$f")
+    [ "$(printf '%s\n%s\n' "$v" "$GLIBC" | sort -V | tail -1)" = "$GLIBC" ] || echo "  $v ${f#"$opt"/}" >&2
+  done <<<"$elfs"
+  exit 1
+fi
+# GLIBCXX_3.4.x → the GCC release whose libstdc++ first had it
+glibcxx=$(newest GLIBCXX_ <<<"$elfs")
+gcc=$(awk -v v="${glibcxx##*.}" 'BEGIN { split("19:4.9 20:4.9 21:5 22:6 23:7 24:7 25:8 26:9 27:9 28:10 29:11 30:12 31:13 32:14", t, " ");
+      for (i in t) { split(t[i], p, ":"); if (p[1] == v) print p[2] } }')
+echo "newest symbols the bundle uses: GLIBC_$glibc, GLIBCXX_$glibcxx (GCC ${gcc:-?})" >&2
+shlib=$(mktemp -d)
+mkdir -p "$shlib/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$name" "$name" > "$shlib/debian/control"
+libdirs=()
+while read -r d; do libdirs+=("-l$d"); done < <(xargs -n1 dirname <<<"$elfs" | sort -u)
+# a library the bundle carries itself (libxcb-util.so.1, see build_installer.spec) is no Depends,
+# even where this machine has a package of it
+mapfile -t bundled < <(xargs -n1 basename <<<"$elfs" | sort -u | sed 's|^|*/|')
+while read -r pkg; do libdirs+=("-x$pkg"); done \
+  < <(dpkg -S "${bundled[@]}" 2>/dev/null | grep -v '^diversion' | cut -d: -f1 | tr ',' '\n' | sed 's/ //g' | sort -u)
+# shellcheck disable=SC2086
+(cd "$shlib" && dpkg-shlibdeps -O --warnings=0 --ignore-missing-info "${libdirs[@]}" \
+   -dDepends $core ${wayland:+-dRecommends $wayland}) > "$shlib/vars" 2>"$shlib/err" \
+  || { cat "$shlib/err" >&2; exit 1; }
+packages() {  # the names in dpkg-shlibdeps' FIELD, without versions, with the two proven ones
+  sed -n "s/^shlibs:$1=//p" "$shlib/vars" | tr ',' '\n' | sed 's/ *([^)]*)//g; s/^ *//; s/ *$//' \
+    | grep . | sed -e "s/^libc6\$/libc6 (>= $glibc)/" -e "s/^libstdc++6\$/libstdc++6 (>= ${gcc:-4.9})/" \
+    | sed 's/^libgcc-s1$/libgcc-s1 | libgcc1/' | paste -sd, | sed 's/,/, /g'
+}
+# (libgcc_s is libgcc1 on Debian 10 / 统信 UOS 20, libgcc-s1 from Debian 11 on)
+depends=$(packages Depends)
+# fontconfig: fc-cache and the system's font list, which the bundled fonts.conf includes
+depends="$depends, fontconfig"
+recommends="libreoffice-writer-nogui | libreoffice-writer, python3-uno, fonts-noto-cjk, fonts-arphic-ukai, fonts-liberation2, xdg-utils"
+[ -z "$(packages Recommends)" ] || recommends="$recommends, $(packages Recommends)"
+rm -rf "$shlib"
 suggests="cups-client"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 cat > "$stage/DEBIAN/control" <<CTRL
