@@ -24,7 +24,9 @@ print("survived")
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    # the checkout first, then whatever path this run has (the .deb's Qt is found by PYTHONPATH)
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
