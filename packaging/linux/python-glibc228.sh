@@ -76,8 +76,14 @@ apt-get "${apt_src[@]}" update -qq 2>&1 | grep -v unsandboxed || true
 cd "$src"
 for pkg in python3.11 zlib libffi sqlite3 bzip2 xz-utils; do
   ls "${pkg}"_*.dsc >/dev/null 2>&1 && continue
-  apt-get "${apt_src[@]}" source -qq --download-only "$pkg" 2>&1 | grep -v unsandboxed || true
+  # newest version first; a mirror may list a security update whose files it does not serve
+  # yet (404), and the version before it is then taken
+  for version in $(apt-cache "${apt_src[@]}" showsrc "$pkg" | sed -n "s/^Version: //p" | sort -urV); do
+    apt-get "${apt_src[@]}" source -qq --download-only "$pkg=$version" >/dev/null 2>&1 && break
+    rm -f "${pkg}"_*
+  done
   ls "${pkg}"_*.dsc >/dev/null 2>&1 || { echo "Debian's source of $pkg could not be fetched" >&2; exit 1; }
+  echo "source: $(ls "${pkg}"_*.dsc)"
 done
 unpack() {  # unpack PKG's upstream sources (not Debian's patches) into $src/PKG
   local orig
