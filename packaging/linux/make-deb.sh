@@ -78,6 +78,7 @@ glibcxx=$(newest GLIBCXX_ <<<"$elfs")
 gcc=$(awk -v v="${glibcxx##*.}" 'BEGIN { split("19:4.9 20:4.9 21:5 22:6 23:7 24:7 25:8 26:9 27:9 28:10 29:11 30:12 31:13 32:14", t, " ");
       for (i in t) { split(t[i], p, ":"); if (p[1] == v) print p[2] } }')
 echo "newest symbols the bundle uses: GLIBC_$glibc, GLIBCXX_$glibcxx (GCC ${gcc:-?})" >&2
+command -v dpkg-shlibdeps >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >/dev/null
 shlib=$(mktemp -d)
 mkdir -p "$shlib/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$name" "$name" > "$shlib/debian/control"
 libdirs=()

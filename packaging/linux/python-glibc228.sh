@@ -27,11 +27,12 @@ fi
 
 # ---- tools on this machine --------------------------------------------------------
 need=()
-for tool in make:make patch:patch dpkg-source:dpkg-dev tclsh:tcl; do
+for tool in make:make patch:patch tclsh:tcl strip:binutils bzip2:bzip2 xz:xz-utils; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
 fi
 # PCA_PYTHON_WORK=DIR keeps the sources and libraries between runs (a step whose result is
 # there is skipped); by default a temporary folder, removed at the end.
