@@ -2,6 +2,8 @@
 (issue 19) — through real widgets."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
@@ -163,41 +165,11 @@ def test_one_enter_on_the_overview_opens_that_one_page(qtbot, window):
 
 
 # plain Chinese -------------------------------------------------------------------------------
-def test_qt_file_dialog_speaks_chinese(qtbot):
-    from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
-
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-
-    from desktop_app.ui.app import _supplement_translator
-
-    # the translators prepare_app installs, here only for this test (the font it sets
-    # would change the layout of the tests after this one)
-    app = QApplication.instance()
-    qtbase = QTranslator(app)
-    assert qtbase.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    supplement = _supplement_translator(app)
-    app.installTranslator(qtbase)
-    app.installTranslator(supplement)
-    try:
-        dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        qtbot.addWidget(dialog)
-        words = [w.text() for w in dialog.findChildren(QLabel)] + [b.text() for b in dialog.findChildren(QPushButton)]
-    finally:
-        app.removeTranslator(supplement)
-        app.removeTranslator(qtbase)
-    assert "查找范围(&L)：" in words and "文件类型(&T)：" in words and "文件名称(&N)：" in words
-    import re
-
-    english = [w for w in words if re.search("[A-Za-z]{2,}", re.sub(r"\(&\w\)", "", w))]
-    assert not english, english
-
-
-def test_qt_file_dialog_shortcut_letters_lead_to_their_fields(qtbot):
-    """Alt+L / Alt+T reach 查找范围 and 文件类型 on every Qt the program ships with: Qt 6.9
-    (the .deb for UOS 20) has those labels without a field of their own; prepare_app's
-    focus hook gives them theirs."""
+@contextmanager
+def _qt_file_dialog(qtbot, focus_hook: bool = False):
+    """Qt's own file dialog under the translators prepare_app installs (and, with `focus_hook`,
+    its focus hook), here only for one test: the font prepare_app sets would change the
+    layout of the tests after this one."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QFileDialog
 
@@ -210,11 +182,38 @@ def test_qt_file_dialog_shortcut_letters_lead_to_their_fields(qtbot):
     supplement = _supplement_translator(app)
     app.installTranslator(qtbase)
     app.installTranslator(supplement)
-    app.focusChanged.connect(_give_file_dialog_labels_their_fields)
+    if focus_hook:
+        app.focusChanged.connect(_give_file_dialog_labels_their_fields)
     try:
         dialog = QFileDialog(None, "导入草稿文件", "", "草稿文件 (*.json)")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         qtbot.addWidget(dialog)
+        yield dialog
+    finally:
+        if focus_hook:
+            app.focusChanged.disconnect(_give_file_dialog_labels_their_fields)
+        app.removeTranslator(supplement)
+        app.removeTranslator(qtbase)
+
+
+def test_qt_file_dialog_speaks_chinese(qtbot):
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    with _qt_file_dialog(qtbot) as dialog:
+        words = [w.text() for w in dialog.findChildren(QLabel)] + [b.text() for b in dialog.findChildren(QPushButton)]
+    assert "查找范围(&L)：" in words and "文件类型(&T)：" in words and "文件名称(&N)：" in words
+    import re
+
+    english = [w for w in words if re.search("[A-Za-z]{2,}", re.sub(r"\(&\w\)", "", w))]
+    assert not english, english
+
+
+def test_qt_file_dialog_shortcut_letters_lead_to_their_fields(qtbot):
+    """Alt+L / Alt+T reach 查找范围 and 文件类型 on every Qt the program ships with: Qt 6.9
+    (the .deb for UOS 20) has those labels without a field of their own; prepare_app's
+    focus hook gives them theirs."""
+    app = QApplication.instance()
+    with _qt_file_dialog(qtbot, focus_hook=True) as dialog:
         dialog.show()
         qtbot.waitActive(dialog)
         qtbot.waitUntil(lambda: app.focusWidget() is not None)
@@ -226,10 +225,6 @@ def test_qt_file_dialog_shortcut_letters_lead_to_their_fields(qtbot):
         qtbot.keyClick(app.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
         assert app.focusWidget().objectName() == "fileNameEdit"
         dialog.reject()
-    finally:
-        app.focusChanged.disconnect(_give_file_dialog_labels_their_fields)
-        app.removeTranslator(supplement)
-        app.removeTranslator(qtbase)
 
 
 def test_a_broken_draft_file_is_refused_in_plain_chinese(qtbot, window, tmp_path, monkeypatch):
