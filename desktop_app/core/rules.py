@@ -696,14 +696,13 @@ def check_schedule(program: Program, draft: Draft) -> Iterator[Finding]:
     measures = program.part_of_kind("measures")
     tasks = _part(draft, measures.id).get("tasks", []) if measures else []
     from desktop_app.core.draft_format import link_measure
+    from desktop_app.core.part_kinds.measures import measure_name
 
     scheduled = {r.get("measure") or link_measure(r, tasks) for r in rows}
     for m in tasks:
         if m.get("id") not in scheduled:
-            task = program.task(m.get("task", ""))
-            name = m.get("title") or (task.title if task else m.get("task", ""))
             yield Finding(WARNING, "schedule.tasks", node.id, "rows",
-                          f"建设举措“{name}”在{h}中没有安排：没有一行的“对应举措”是它，请至少安排一行并选择该举措")
+                          f"建设举措{measure_name(m, program)}在{h}中没有安排：没有一行的“对应举措”是它，请至少安排一行并选择该举措")
     known: set[str] = set()
     for m in tasks:
         known.add(str(m.get("lead") or "").strip())
