@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.assign import records as R
 from desktop_app.assign.records import date_text
 from desktop_app.core.program import Program
+from desktop_app.ui.dialog_buttons import ok_cancel
 
 #: Where the last package was written or read (store meta), to start the file dialogs there.
 FOLDER_KEY = "assign_folder"
@@ -120,12 +121,8 @@ class SendDialog(QDialog):
         form.addRow("承办部门", self.department)
         form.addRow("交回时间", self.due)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ok_cancel("生成分工材料…", self.accept, self.reject)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("生成分工材料…")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.department.currentTextChanged.connect(self._update_ok)
@@ -224,12 +221,8 @@ class ReceiveDialog(QDialog):
         split.addWidget(right)
         split.setSizes([300, 900])
         layout.addWidget(split, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ok_cancel("放回所选", self.accept, self.reject)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("放回所选")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         for r in returns:
             item = QListWidgetItem()

@@ -15,6 +15,7 @@ from desktop_app.core.fields import label, page_title
 from desktop_app.core.history import diff_drafts
 from desktop_app.core.program import Program
 from desktop_app.core.store import DraftStore
+from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.screen_fit import resize_to_fit
 
 REASONS = {"edit": "编辑", "import": "导入", "restore": "恢复", "carry_over": "由上年草稿新建",
@@ -189,11 +190,7 @@ class CarryOverDialog(QDialog):
         form.addRow("来源草稿", self.source)
         form.addRow("新的申报年度", self.year)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("新建", self.accept, self.reject)
         layout.addWidget(self.buttons)
         self.source.currentIndexChanged.connect(self._on_source)
         self._on_source()

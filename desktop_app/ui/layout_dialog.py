@@ -4,10 +4,11 @@ The dialog shows and asks; where the settings are kept (the open draft's record 
 DraftStore, and the default for drafts without their own) is app/layout.py's."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from desktop_app.book.layout import SETTING_CHOICES
 from desktop_app.core.store import DraftStore
+from desktop_app.ui.dialog_buttons import ok_cancel
 
 
 class LayoutDialog(QDialog):
@@ -36,11 +37,7 @@ class LayoutDialog(QDialog):
             form.addRow(label, w)
             self.widgets[key] = w
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("保存", self._save, self.reject)
         layout.addWidget(self.buttons)
 
     def values(self) -> dict:

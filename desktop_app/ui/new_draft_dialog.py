@@ -7,10 +7,11 @@ examples follow the chosen program's `applicant`, so a university is not shown
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout,
+    QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout,
 )
 
 from desktop_app.core.program import Program
+from desktop_app.ui.dialog_buttons import ok_cancel
 
 
 class NewDraftDialog(QDialog):
@@ -62,11 +63,7 @@ class NewDraftDialog(QDialog):
         for key, label in (("organization", "申报单位"), ("city", "所在城市"), ("contact", "联系人"),
                            ("phone", "联系电话")):
             limit_line_edit(getattr(self, key), field_max(f"applicant.{key}"), label, self.error.setText)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("创建", self._try_accept, self.reject)
         layout.addWidget(buttons)
         self.buttons = buttons
         self.program.currentIndexChanged.connect(self._on_program)

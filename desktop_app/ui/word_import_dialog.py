@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QListWidget, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desktop_app.app.word_import import WordImport
 from desktop_app.core.program import Program
+from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.wordin.assemble import Document, guess_year
 from desktop_app.wordin.mapping import UNPLACED, suggest, targets
 
@@ -119,11 +120,7 @@ class WordImportDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入为新草稿")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._import)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("导入为新草稿", self._import, self.reject)
         layout.addWidget(buttons)
         self.buttons = buttons
         self.combos: list[QComboBox] = []
