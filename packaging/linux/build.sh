@@ -12,9 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup.sh
+. packaging/linux/common.sh
 dist=$(realpath -m "${DIST:-dist}")
 work=$(realpath -m "${WORK:-build}")
-GLIBC=2.28
 name=$(.venv/bin/python -c "import desktop_app as d; print(d.APP_ID)")
 version=$(.venv/bin/python -c "import desktop_app as d; print(d.__version__)")
 
@@ -23,23 +23,16 @@ python=$work/python-glibc$GLIBC
 bash packaging/linux/python-glibc228.sh "$python"
 
 echo "== the program's packages, as wheels for glibc $GLIBC =="
-# pyproject's dependencies and the `build` extra (PyInstaller), resolved for that Python by
-# this machine's pip: the frozen Python itself has no TLS to reach the package index.
+# pyproject's dependencies and the `build` extra (PyInstaller)
 mapfile -t requirements < <(.venv/bin/python - <<'PY'
 import tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 print(*project["dependencies"], *project["optional-dependencies"]["build"], sep="\n")
 PY
 )
-# pip takes a --platform literally: every manylinux tag up to glibc 2.28 is named (PyInstaller's
-# own wheel is manylinux2014, i.e. 2.17)
-platforms=(--platform manylinux2014_x86_64)
-for minor in $(seq 17 "${GLIBC#2.}"); do platforms+=(--platform "manylinux_2_${minor}_x86_64"); done
 site=$work/site-glibc$GLIBC
 rm -rf "$site"
-.venv/bin/pip install -q --disable-pip-version-check --no-compile --target "$site" "${platforms[@]}" \
-  --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
-  --only-binary :all: "${requirements[@]}" 2>&1 | grep -v "^WARNING: Location" || true
+wheels_for_glibc "$site" "${requirements[@]}"
 [ -d "$site/PySide6" ] || { echo "the packages for glibc $GLIBC could not be installed" >&2; exit 1; }
 PYTHONPATH=$site "$python/bin/python3.11" - <<'PY'
 import importlib.metadata as m

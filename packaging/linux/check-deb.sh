@@ -80,9 +80,8 @@ fi
 
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 . /etc/os-release
-mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }' | grep -v security | head -1)
-mirror=${mirror:-$(awk '/^deb / && !/security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)}
-mirror=${mirror:-http://deb.debian.org/debian}
+. "$(dirname "$0")/common.sh"
+mirror=$(debian_mirror)
 suite=${suite:-$VERSION_CODENAME}
 root=$(mktemp -d /tmp/pca-bare-root.XXXXXX)
 cleanup() {

@@ -61,20 +61,25 @@ elfs=$(find "$opt" -type f \( -name '*.so*' -o -path "$opt/$name" \) -exec sh -c
 optional='/[^/]*([Ww]ayland|WlShell)[^/]*$|/plugins/wayland-'
 wayland=$(grep -E "$optional" <<<"$elfs" || true)
 core=$(grep -vE "$optional" <<<"$elfs")
-newest() { xargs objdump -T 2>/dev/null | grep -o "$1[0-9.]*" | sed "s/$1//" | sort -uV | tail -1; }
-glibc=$(newest GLIBC_ <<<"$elfs")
+# the GLIBC_ and GLIBCXX_ symbol versions the files on stdin need (objdump once, read twice)
+versions() { xargs objdump -T 2>/dev/null | { grep -o 'GLIBC_[0-9.]*\|GLIBCXX_[0-9.]*' || true; }; }
+# the newest of prefix $1 on stdin; nothing (and no failure) for a file that needs none
+newest() { { grep "^$1" || true; } | sed "s/^$1//" | sort -uV | tail -1; }
+above_floor() { [ -n "${GLIBC:-}" ] && [ "$(printf '%s\n%s\n' "$1" "$GLIBC" | sort -V | tail -1)" != "$GLIBC" ]; }
+needed=$(versions <<<"$elfs")
+glibc=$(newest GLIBC_ <<<"$needed")
 # the build fails when a file needs a glibc newer than the oldest system the .deb is for
 # (GLIBC, 2.28: 统信 UOS 20), instead of apt refusing the package there
-if [ -n "${GLIBC:-}" ] && [ "$(printf '%s\n%s\n' "$glibc" "$GLIBC" | sort -V | tail -1)" != "$GLIBC" ]; then
+if above_floor "$glibc"; then
   echo "the bundle needs glibc $glibc, newer than $GLIBC; these files:" >&2
   while read -r f; do
-    v=$(newest GLIBC_ <<<"$f")
-    [ "$(printf '%s\n%s\n' "$v" "$GLIBC" | sort -V | tail -1)" = "$GLIBC" ] || echo "  $v ${f#"$opt"/}" >&2
+    v=$(versions <<<"$f" | newest GLIBC_)
+    if above_floor "$v"; then echo "  $v ${f#"$opt"/}" >&2; fi
   done <<<"$elfs"
   exit 1
 fi
 # GLIBCXX_3.4.x → the GCC release whose libstdc++ first had it
-glibcxx=$(newest GLIBCXX_ <<<"$elfs")
+glibcxx=$(newest GLIBCXX_ <<<"$needed")
 gcc=$(awk -v v="${glibcxx##*.}" 'BEGIN { split("19:4.9 20:4.9 21:5 22:6 23:7 24:7 25:8 26:9 27:9 28:10 29:11 30:12 31:13 32:14", t, " ");
       for (i in t) { split(t[i], p, ":"); if (p[1] == v) print p[2] } }')
 echo "newest symbols the bundle uses: GLIBC_$glibc, GLIBCXX_$glibcxx (GCC ${gcc:-?})" >&2

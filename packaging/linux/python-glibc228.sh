@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the Python the Linux bundle is frozen from: CPython 3.11 that runs on glibc 2.28.
 #   bash packaging/linux/python-glibc228.sh PREFIX
-# → PREFIX/bin/python3.11 (and libpython3.11.so), reused while PREFIX/.built holds this
-#   script's hash.
+# → PREFIX/bin/python3.11 (and libpython3.11.so), reused while PREFIX/.built holds the hash
+#   of this script and common.sh.
 #
 # Why: a PyInstaller bundle needs the newest glibc that any file in it was linked against.
 # This machine's Python (Debian 12) needs glibc 2.36, so the .deb would be refused by
@@ -17,9 +17,9 @@
 set -euo pipefail
 prefix=$(realpath -m "${1:?usage: python-glibc228.sh PREFIX}")
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-GLIBC=2.28
-stamp=$(sha256sum "$0" | cut -c1-16)
+. "$here/common.sh"
+# this script and the glibc it builds for (common.sh) decide whether a built Python is current
+stamp=$(cat "$0" "$here/common.sh" | sha256sum | cut -c1-16)
 if [ -x "$prefix/bin/python3.11" ] && [ "$(cat "$prefix/.built" 2>/dev/null)" = "$stamp" ]; then
   echo "Python for glibc $GLIBC: $prefix (already built)"
   exit 0
@@ -64,12 +64,8 @@ export CC=$tools/bin/cc CXX=$tools/bin/cc AR=$tools/bin/ar RANLIB=$tools/bin/ran
 src=$work/src
 mkdir -p "$src" "$work/apt/lists/partial"
 . /etc/os-release
-uris=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }')
-uris=${uris:-$(awk '/^deb / { print $2 }' /etc/apt/sources.list 2>/dev/null)}
-mirror=$(grep -v security <<<"$uris" | head -1)
-mirror=${mirror:-http://deb.debian.org/debian}
-security=$(grep security <<<"$uris" | head -1)
-{ echo "deb-src $mirror $VERSION_CODENAME main"
+security=$(apt_uris | grep security | head -1 || true)
+{ echo "deb-src $(debian_mirror) $VERSION_CODENAME main"
   [ -z "$security" ] || echo "deb-src $security $VERSION_CODENAME-security main"; } > "$work/apt/sources.list"
 apt_src=(-o Dir::Etc::sourcelist="$work/apt/sources.list" -o Dir::Etc::sourceparts=- \
          -o Dir::State::Lists="$work/apt/lists" -o APT::Get::List-Cleanup=0)

@@ -6,8 +6,8 @@
 #   bash packaging/linux/test-shipped-qt.sh WORK      (WORK: the folder build.sh used)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. packaging/linux/common.sh
 work=$(realpath "${1:-build}")
-GLIBC=2.28
 python=$work/python-glibc$GLIBC/bin/python3.11
 site=$work/site-glibc$GLIBC
 [ -x "$python" ] && [ -d "$site/PySide6" ] || { echo "run packaging/linux/build.sh first (WORK=$work)" >&2; exit 1; }
@@ -21,11 +21,7 @@ wanted = ("pytest", "pytest-qt", "hypothesis", "openxml-audit")
 print(*(r for r in test if re.split(r"[<>=!~ \[]", r)[0] in wanted), sep="\n")
 PY
 )
-  platforms=(--platform manylinux2014_x86_64)
-  for minor in $(seq 17 "${GLIBC#2.}"); do platforms+=(--platform "manylinux_2_${minor}_x86_64"); done
-  .venv/bin/pip install -q --disable-pip-version-check --no-compile --target "$tests" "${platforms[@]}" \
-    --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none --only-binary :all: \
-    "${tools[@]}" 2>&1 | grep -v "^WARNING: Location" || true
+  wheels_for_glibc "$tests" "${tools[@]}"
 fi
 echo "PySide6 $(PYTHONPATH=$site "$python" -c 'import PySide6; print(PySide6.__version__)'), Python $("$python" -c 'import platform; print(platform.python_version())')"
 # the wheels build.sh installed come first, so pip's copies of shared packages do not mix
