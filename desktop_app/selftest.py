@@ -11,6 +11,7 @@ verdict either way.
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import sys
@@ -29,6 +30,12 @@ BUNDLED = (
     ("resources", "icons", "app.png"),
     ("templates", "key_city_2021", "program.yaml"),
 )
+
+
+#: The whole self-test takes seconds (about 1 s without LibreOffice, 5–20 s with it), and
+#: its own waits give up after 240 s (preview) and 120 s (export) with a message;
+#: past this it has hung, and CI must hear where rather than wait for its own limit.
+HANG_AFTER_S = 420
 
 
 class SelfTestFailed(RuntimeError):
@@ -135,6 +142,32 @@ def _check_docx(path: Path, say) -> None:
     say(f"大纲标题 outline headings found: {len(expected)}/{len(expected)}")
 
 
+def _hang_watchdog(log_dir: Path):
+    """Arm faulthandler: after HANG_AFTER_S it writes every thread's Python stack and ends
+    the process with exit code 1. Its watchdog is a C thread, so it fires even when the
+    hang holds the interpreter lock. The stacks go to stderr when there is one (CI), else
+    to self-test-hang.log beside the report (the windowed Windows build). Returns that
+    file, for _disarm."""
+    try:
+        sys.stderr.fileno()  # AttributeError when there is none, OSError when not a real file
+        target, hang_log = sys.stderr, None
+    except (AttributeError, OSError, ValueError):
+        try:
+            target = hang_log = open(log_dir / "self-test-hang.log", "w", encoding="utf-8")
+        except OSError:
+            return None
+    faulthandler.dump_traceback_later(HANG_AFTER_S, exit=True, file=target)
+    return hang_log
+
+
+def _disarm(hang_log) -> None:
+    """The self-test ended in time: no watchdog, and no empty hang log left behind."""
+    faulthandler.cancel_dump_traceback_later()
+    if hang_log is not None:
+        hang_log.close()
+        Path(hang_log.name).unlink(missing_ok=True)
+
+
 def run_self_test() -> int:
     """The whole check; the process exit code."""
     if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
@@ -147,6 +180,7 @@ def run_self_test() -> int:
     old_data = os.environ.get("PATENT_APP_DATA")
     os.environ["PATENT_APP_DATA"] = str(work / "data")  # never the officer's own drafts
     say(f"{APP_NAME} {__version__} 自检 self-test")
+    hang_log = _hang_watchdog(report_path.parent)
     try:
         _check_bundle(say)
         docx_path = _export_through_window(work, say)
@@ -164,6 +198,7 @@ def run_self_test() -> int:
         say(f"自检通过 SELF-TEST PASSED in {time.perf_counter() - started:.1f} s")
         code = 0
     finally:
+        _disarm(hang_log)
         if old_data is None:
             os.environ.pop("PATENT_APP_DATA", None)
         else:

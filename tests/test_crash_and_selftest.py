@@ -131,3 +131,45 @@ def test_self_test_fails_with_the_reason(monkeypatch, capsys):
     assert selftest.run_self_test() == 1
     out = capsys.readouterr().out
     assert "自检失败" in out and os.path.join("resources", "missing", "gone.txt") in out
+
+
+def test_a_hung_self_test_ends_with_every_stack_instead_of_hanging(tmp_path):
+    """CI once waited 70 minutes on a self-test that never finished: the watchdog ends it
+    with exit code 1 and says where each thread stood."""
+    script = (
+        "import sys, time\n"
+        "from desktop_app import selftest\n"
+        "selftest.HANG_AFTER_S = 2\n"
+        "def stuck_in_the_bundle_check(say):\n"
+        "    time.sleep(60)\n"
+        "selftest._check_bundle = stuck_in_the_bundle_check\n"
+        "sys.exit(selftest.run_self_test())\n"
+    )
+    env = {**os.environ, "PATENT_APP_DATA": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=50)
+    assert result.returncode == 1
+    assert "Timeout (0:00:02)" in result.stderr
+    assert "stuck_in_the_bundle_check" in result.stderr  # the stack of the thread that hung
+    assert not list(tmp_path.glob("logs/self-test-hang.log"))  # stderr was there: it went there
+
+
+def test_a_self_test_in_time_disarms_the_watchdog(monkeypatch, capsys, tmp_path):
+    """After a quick failure the process lives on past the watchdog's limit, and the hang
+    log (captured output has no file behind it, as a windowed build) is gone again."""
+    import time
+
+    from desktop_app import selftest
+
+    monkeypatch.setenv("PATENT_APP_DATA", str(tmp_path))
+    monkeypatch.setattr(selftest, "HANG_AFTER_S", 1)
+    monkeypatch.setattr(selftest, "BUNDLED", selftest.BUNDLED + (("resources", "missing", "gone.txt"),))
+    armed, arm = [], selftest.faulthandler.dump_traceback_later
+    monkeypatch.setattr(selftest.faulthandler, "dump_traceback_later",
+                        lambda *a, **kw: armed.append(kw["file"]) or arm(*a, **kw))
+    assert selftest.run_self_test() == 1
+    time.sleep(1.5)  # past the watchdog's limit: still here
+    assert armed and armed[0].name == str(tmp_path / "logs" / "self-test-hang.log")
+    assert not (tmp_path / "logs" / "self-test-hang.log").exists()
+    assert "自检失败" in capsys.readouterr().out
+

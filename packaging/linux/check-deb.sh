@@ -47,13 +47,17 @@ home=$(mktemp -d)
 say "an officer's drafts, made by the installed program in $home"
 for run in first second; do  # the first start reads the files from disk, the second from the cache
   started=$(date +%s%N)
-  HOME=$home QT_QPA_PLATFORM=offscreen PATENT_APP_QUIT_WHEN_SHOWN=1 "/usr/bin/$name" 2>/dev/null
+  HOME=$home QT_QPA_PLATFORM=offscreen PATENT_APP_QUIT_WHEN_SHOWN=1 timeout -k 5 120 "/usr/bin/$name" 2>/dev/null \
+    || { echo "the $run start did not show the window and quit within 120 s (exit code $?)" >&2; exit 1; }
   echo "$run start to the window: $(( ($(date +%s%N) - started) / 1000000 )) ms"
 done
 [ -f "$home/.local/share/$name/drafts.sqlite3" ] || { echo "no drafts.sqlite3 in $home" >&2; exit 1; }
 
 say "$name --self-test (PATENT_APP_DATA in a temporary folder)"
-HOME=$home PATENT_APP_DATA=$(mktemp -d) QT_QPA_PLATFORM=offscreen "/usr/bin/$name" --self-test
+# the self-test ends itself with every thread's stack if it hangs (selftest.HANG_AFTER_S,
+# 420 s); timeout is for a hang before Python runs
+HOME=$home PATENT_APP_DATA=$(mktemp -d) QT_QPA_PLATFORM=offscreen timeout -k 10 480 "/usr/bin/$name" --self-test \
+  || { echo "--self-test failed or did not end (exit code $?)" >&2; exit 1; }
 # the snapshot right before the purge: what the programs themselves wrote under $HOME
 # meanwhile (caches, Qt's settings) is not the package's removal touching it
 before=$(cd "$home" && find . -type f | sort | xargs sha256sum)

@@ -12,12 +12,13 @@ python=$work/python-glibc$GLIBC/bin/python3.11
 site=$work/site-glibc$GLIBC
 [ -x "$python" ] && [ -d "$site/PySide6" ] || { echo "run packaging/linux/build.sh first (WORK=$work)" >&2; exit 1; }
 tests=$work/site-tests
-if [ ! -d "$tests/pytestqt" ]; then
+if [ ! -d "$tests/pytestqt" ] || [ ! -f "$tests/pytest_timeout.py" ]; then
+  rm -rf "$tests"  # made before a tool was added: made again
   # the test tools that run tests (the linters of the `test` extra are not needed here)
   mapfile -t tools < <(.venv/bin/python - <<'PY'
 import re, tomllib
 test = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["test"]
-wanted = ("pytest", "pytest-qt", "hypothesis", "openxml-audit")
+wanted = ("pytest", "pytest-qt", "pytest-timeout", "hypothesis", "openxml-audit")
 print(*(r for r in test if re.split(r"[<>=!~ \[]", r)[0] in wanted), sep="\n")
 PY
 )
