@@ -830,6 +830,33 @@ def test_letter_signer_is_centred_over_the_date_four_characters_in(book):
     assert abs(centre_date - centre_signer) <= 1
 
 
+def _keeps_with_next(p_el) -> bool:
+    return p_el.find("w:pPr/w:keepNext", NS) is not None
+
+
+def test_a_signature_takes_what_precedes_it_over_a_page_break(tmp_path, book):
+    """GB/T 9704 7.3.5: a signature never stands alone on a page. Under the 绩效目标 table the
+    last row (not the rows above it) and the blank line keep with the signer; under the
+    信用承诺书 the blank lines and the last paragraph of text do."""
+    path = ROOT / "resources" / "samples" / "changzhou_university_2022_sample.json"
+    draft = read_draft_file(path)
+    form = Book(write_docx(compose(get_program(draft.program_id), draft), tmp_path / "form.docx"))
+    body = list(form.document.find("w:body", NS))
+    signer_at = next(i for i, el in enumerate(body) if text_of(el).startswith("申报单位（盖章）："))
+    table, blank = body[signer_at - 2], body[signer_at - 1]
+    assert table.tag == w("tbl") and text_of(blank) == "" and _keeps_with_next(blank)
+    rows = table.findall("w:tr", NS)
+    assert all(_keeps_with_next(p) for p in rows[-1].iter(w("p")))
+    assert not any(_keeps_with_next(p) for row in rows[1:-1] for p in row.iter(w("p")))
+
+    body = list(book.document.find("w:body", NS))
+    signer_at = next(i for i, el in enumerate(body) if text_of(el) == "扬州市人民政府")
+    last_text = max(i for i in range(signer_at) if text_of(body[i]).strip())
+    assert text_of(body[last_text]) == LETTER[-1]
+    assert all(_keeps_with_next(el) for el in body[last_text:signer_at + 1])  # … and the signer with its date
+    assert not _keeps_with_next(body[last_text - 1])  # the paragraphs above it flow as they will
+
+
 def test_application_form_is_signed_like_the_letter_and_numbered(tmp_path):
     from desktop_app.book.layout import text_twips
 

@@ -191,6 +191,19 @@ def test_signer_centred_over_the_date_four_characters_from_the_right(sample, sig
     assert abs((s0 + s1) / 2 - (d0 + d1) / 2) <= 4 or s0 < 100, "the signer is not centred over the date"
 
 
+@pytest.mark.parametrize("sample, signer", [("yangzhou_2021_sample", "扬州市人民政府"),
+                                            ("changzhou_university_2022_sample", "申报单位（盖章）：常州大学")])
+def test_a_signature_never_stands_alone_on_its_page(sample, signer, samples):
+    """The 常州 项目申报书's signature once fell alone onto the form's second page, 3 mm short
+    of room under the 绩效目标 table: now the table's last row goes over with it."""
+    _, pdf = samples[sample]
+    lines = _lines_with_boxes(pdf)
+    page = next(n for n, text, *_ in lines if text == squeeze(signer))
+    others = [text for n, text, *_ in lines
+              if n == page and text != squeeze(signer) and not re.fullmatch(r"(—\d+—|\d{4}年\d+月\d+日)", text)]
+    assert others, f"page {page} holds only the signature"
+
+
 def test_quotes_bullets_and_page_numbers_print_in_chinese_faces(samples):
     import os
     import xml.etree.ElementTree as ET

@@ -387,6 +387,7 @@ class DocxWriter:
         """The date four characters in from the right; the signing body (and the seal mark)
         centred over the date (GB/T 9704 7.3.5.1). Widths as printed, with the automatic
         space between digits and Chinese (2021 年 3 月 1 日)."""
+        self._hold_what_precedes()
         size = self.layout.body_size_pt
         date_right = 4 * CJK_CHAR
         date_w = text_twips(date, size)
@@ -400,6 +401,27 @@ class DocxWriter:
         self.para(date, "plain", align="right", right=date_right)
         if seal:
             centred(seal)
+
+    def _hold_what_precedes(self) -> None:
+        """A signature never stands alone at the top of a page (GB/T 9704 7.3.5): the blank
+        lines before it and the last line of text — or the last row of a table, as under the
+        项目申报书's 绩效目标 — keep with it, so where it does not fit they move over with it
+        (the table's header row repeats above that row)."""
+        el = self._body_end.getprevious()
+        while el is not None:
+            if el.tag == _P:
+                if el.find(f"{_PPR}/{qn('w:sectPr')}") is not None:  # the signature opens its section
+                    return
+                DocxParagraph(el, self._body).paragraph_format.keep_with_next = True
+                if "".join(el.itertext()).strip():
+                    return
+            elif el.tag == qn("w:tbl"):
+                for cell_p in el.findall(qn("w:tr"))[-1].iter(_P):
+                    DocxParagraph(cell_p, self._body).paragraph_format.keep_with_next = True
+                return
+            else:
+                return
+            el = el.getprevious()
 
     def _attachment_list(self, block: AttachmentList) -> None:
         self.blank()
