@@ -153,14 +153,32 @@ print("\n".join(project["dependencies"] + [r for e in sys.argv[1:] for r in extr
 EOF
   step "第 3 步：Python 软件包（$(grep -c . "$reqs") 个及其依赖${extras[*]:+，含 ${extras[*]}}）"
   [ -f "$stamp" ] || echo "首次安装约下载 92 MB（PySide6 为主），安装后 .venv 约占 300 MB。"
-  if ! "$PY" -m pip install --disable-pip-version-check -r "$reqs" 2>&1 \
+  # An update that only asks other versions of packages already installed (a release
+  # excluded for a bug): without the network the program still starts with those, and
+  # the next start tries again. pip gives up at once then (--retries 0: no network is
+  # no network); a first install, or a package not yet installed, keeps pip's retries
+  # and must succeed.
+  update=$("$PY" - "$reqs" <<'EOF'
+import re, sys
+from importlib.metadata import PackageNotFoundError, distribution
+names = [re.split(r"[<>=!~;\[ ]", line.strip())[0] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+try:
+    print("1" if names and all(not n.startswith("-") and distribution(n) for n in names) else "")
+except PackageNotFoundError:
+    print("")
+EOF
+)
+  if "$PY" -m pip install --disable-pip-version-check ${update:+--retries 0} -r "$reqs" 2>&1 \
        | { grep --line-buffered -v '^Requirement already satisfied' || true; }; then
+    # written anew and renamed, never changed in place (a copy of .venv may share its files)
+    { echo "$key"; [ ${#extras[@]} = 0 ] || printf '%s\n' "${extras[@]}"; } > "$stamp.new" && mv -f "$stamp.new" "$stamp"
+    NOTES+=("Python 环境 .venv：占用 $(du -sm .venv | cut -f1) MB")
+  elif [ -n "$update" ]; then
+    echo "Python 软件包未能更新（见上，多半是没有联网）：先用已装好的版本启动；联网后再启动一次即可完成更新。" >&2
+  else
     echo "Python 软件包安装失败（见上）；首次安装与 pyproject.toml 改动后需联网一次。" >&2; exit 1
   fi
   rm -f "$reqs"
-  # written anew and renamed, never changed in place (a copy of .venv may share its files)
-  { echo "$key"; [ ${#extras[@]} = 0 ] || printf '%s\n' "${extras[@]}"; } > "$stamp.new" && mv -f "$stamp.new" "$stamp"
-  NOTES+=("Python 环境 .venv：占用 $(du -sm .venv | cut -f1) MB")
 fi
 
 if [ ${#NOTES[@]} -gt 0 ]; then

@@ -71,11 +71,21 @@ def test_a_changed_pyproject_goes_back_to_pip(offline):
     assert stamp.read_text() != before
     done, _ = offline()
     assert "第 3 步" not in done.stdout
-    # a new requirement cannot be had offline: a plain-Chinese reason, no window, stamp kept
     after = stamp.read_text()
-    text = pyproject.read_text(encoding="utf-8").replace('"PyYAML>=6",', '"PyYAML>=6", "no-such-package-pca>=1",')
-    pyproject.write_text(text, encoding="utf-8")
     offline.env["PIP_DEFAULT_TIMEOUT"] = "2"
+    # another version of a package already installed (as when a release is excluded for a
+    # bug): offline the program starts with what it has, says so, and tries again next time
+    original = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(original.replace('"PyYAML>=6",', '"PyYAML>=999",'), encoding="utf-8")
+    for _ in range(2):
+        done, took = offline()
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "先用已装好的版本启动" in done.stderr and "窗口已显示" in done.stdout
+        assert stamp.read_text() == after
+        assert took < 30  # pip gives up at once without the network (--retries 0)
+    # a new requirement cannot be had offline: a plain-Chinese reason, no window, stamp kept
+    text = original.replace('"PyYAML>=6",', '"PyYAML>=6", "no-such-package-pca>=1",')
+    pyproject.write_text(text, encoding="utf-8")
     done, _ = offline()
     assert done.returncode != 0
     assert "需联网一次" in done.stderr and "窗口已显示" not in done.stdout
